@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    cc_bedrock::main(std::env::args_os())
+}
