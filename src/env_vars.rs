@@ -16,6 +16,8 @@ pub const CLAUDE: &str = "CC_BEDROCK_CLAUDE";
 /// Set in the child's environment to the path of the `claude` we started: a cc-bedrock that
 /// finds itself started under that path knows it was found as `claude` by mistake (a loop).
 pub const CHILD_MARKER: &str = "CC_BEDROCK_CHILD";
+/// Per-attempt timeout of AWS calls, in seconds (default 20).
+pub const AWS_TIMEOUT: &str = "CC_BEDROCK_AWS_TIMEOUT";
 /// `1` silences the cost summary line after a run.
 pub const QUIET: &str = "CC_BEDROCK_QUIET";
 /// A user price file merged over the embedded table (default: `<config dir>/prices.toml`).

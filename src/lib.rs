@@ -2,17 +2,84 @@
 //!
 //! `main` is the whole program; `src/main.rs` only calls it. Modules are one concept each.
 
+pub mod aws;
 pub mod cache;
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod dirs;
 pub mod env_vars;
+pub mod launch;
 pub mod fsutil;
 pub mod models;
+pub mod names;
+pub mod plan;
+pub mod target;
+pub mod trust;
+pub mod ui;
 pub mod usage;
 
 use std::ffi::OsString;
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::commands::prepare::PrepareOptions;
+
 /// Runs cc-bedrock with the process arguments and returns the exit code.
-pub fn main(_args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    ExitCode::SUCCESS
+pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    match dispatch(args) {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "cc-bedrock: error: {}", error_text(&err));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(args: Vec<OsString>) -> anyhow::Result<i32> {
+    // Linked as `claude`: a pure drop-in, every argument belongs to claude.
+    let invoked_as = args.first().and_then(|a| Path::new(a).file_name()).map(|n| n.to_owned());
+    if invoked_as.as_deref() == Some(std::ffi::OsStr::new("claude")) {
+        return commands::run::run(&PrepareOptions::default(), args.into_iter().skip(1).collect());
+    }
+    let total = args.len();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(e.exit_code());
+        }
+    };
+    let opts = PrepareOptions { config: cli.config.clone(), refresh: cli.refresh, quiet: cli.quiet };
+    match cli.command {
+        None => {
+            // clap hands over the trailing arguments as given; take them from argv itself so
+            // they reach claude byte for byte whatever clap does with `--`.
+            let n = cli.claude_args.len();
+            let mut passthrough: Vec<OsString> = args[total - n..].to_vec();
+            if passthrough != cli.claude_args {
+                passthrough = cli.claude_args;
+            }
+            commands::run::run(&opts, passthrough)
+        }
+        Some(Command::Env(a)) => commands::env::run(&a, &opts),
+    }
+}
+
+/// The error and its causes; causes that repeat the message are left out.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
 }

@@ -3,3 +3,6 @@
 pub mod tokens;
 
 pub use tokens::Tokens;
+pub mod ledger;
+pub mod pricing;
+pub mod transcript;
