@@ -61,6 +61,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the environment a launch would give claude (for `eval` or an IDE).
     Env(crate::commands::env::EnvArgs),
+    /// Allow this repository's .cc-bedrock.toml to act (keyed on its path and content).
+    Trust(crate::commands::trust::TrustArgs),
 }
 
 /// Subcommands of `claude` itself; ours must never shadow them.

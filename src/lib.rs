@@ -68,6 +68,7 @@ fn dispatch(args: Vec<OsString>) -> anyhow::Result<i32> {
             commands::run::run(&opts, passthrough)
         }
         Some(Command::Env(a)) => commands::env::run(&a, &opts),
+        Some(Command::Trust(a)) => commands::trust::run(&a),
     }
 }
 

@@ -4,3 +4,4 @@
 pub mod env;
 pub mod prepare;
 pub mod run;
+pub mod trust;
