@@ -8,6 +8,10 @@
 //! With `--dump DIR`, every request is also written to `DIR/NNNN-<op>.json` (method, path, headers,
 //! body) for inspection.
 //!
+//! `--fail-next OP:TIMES:KIND` injects a fault (OP as in `fake_bedrock::Op`, e.g. `InvokeStream`;
+//! KIND one of `hang`, `broken`, `delay-MS`, `access-denied`, `throttling`, `internal`, `quota`,
+//! `conflict`, `validation`).
+//!
 //! SOURCE is a system profile id (`global.anthropic.claude-sonnet-4-5-20250929-v1:0`), a foundation
 //! model id, or an ARN; it becomes the profile's `copyFrom`.
 
@@ -17,16 +21,64 @@ mod fake_bedrock;
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use fake_bedrock::FakeBedrock;
+use fake_bedrock::{FakeBedrock, Fault, Op};
 
 const USAGE: &str =
-    "usage: fake_bedrock [--port N] [--region R] [--seed-profile NAME=SOURCE]... [--dump DIR]";
+    "usage: fake_bedrock [--port N] [--region R] [--seed-profile NAME=SOURCE]... [--dump DIR] [--fail-next OP:TIMES:KIND]...";
 
 struct Args {
     port: u16,
     region: String,
     seeds: Vec<(String, String)>,
     dump: Option<std::path::PathBuf>,
+    faults: Vec<(Op, usize, Fault)>,
+}
+
+fn parse_op(s: &str) -> Result<Op, String> {
+    let all = [
+        Op::List,
+        Op::Get,
+        Op::Create,
+        Op::Delete,
+        Op::ListTags,
+        Op::TagResource,
+        Op::UntagResource,
+        Op::Invoke,
+        Op::InvokeStream,
+        Op::Other,
+    ];
+    all.into_iter()
+        .find(|op| format!("{op:?}").eq_ignore_ascii_case(s))
+        .ok_or(format!("unknown operation {s:?}"))
+}
+
+fn parse_fault(s: &str) -> Result<Fault, String> {
+    Ok(match s {
+        "hang" => Fault::Hang,
+        "broken" => Fault::BrokenStream,
+        "access-denied" => Fault::access_denied(),
+        "throttling" => Fault::throttling(),
+        "internal" => Fault::internal(),
+        "quota" => Fault::quota(),
+        "conflict" => Fault::conflict(),
+        "validation" => Fault::validation("Injected validation error."),
+        other => {
+            let ms = other
+                .strip_prefix("delay-")
+                .and_then(|ms| ms.parse().ok())
+                .ok_or(format!("unknown fault {other:?}"))?;
+            Fault::Delay(std::time::Duration::from_millis(ms))
+        }
+    })
+}
+
+fn parse_fail_next(v: &str) -> Result<(Op, usize, Fault), String> {
+    let mut parts = v.splitn(3, ':');
+    let (Some(op), Some(times), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(format!("--fail-next wants OP:TIMES:KIND, got {v:?}"));
+    };
+    let times = times.parse().map_err(|_| format!("bad count {times:?}"))?;
+    Ok((parse_op(op)?, times, parse_fault(kind)?))
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -35,6 +87,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         region: fake_bedrock::REGION.to_string(),
         seeds: Vec::new(),
         dump: None,
+        faults: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -53,6 +106,7 @@ fn parse_args() -> Result<Option<Args>, String> {
                     .ok_or(format!("--seed-profile wants NAME=SOURCE, got {v:?}"))?;
                 args.seeds.push((name.to_string(), source.to_string()));
             }
+            "--fail-next" => args.faults.push(parse_fail_next(&value("--fail-next")?)?),
             "--dump" => args.dump = Some(value("--dump")?.into()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -95,6 +149,9 @@ fn main() -> ExitCode {
     }
     let _ = out.flush();
     drop(out);
+    for (op, times, fault) in args.faults {
+        fake.fail_next(op, times, fault);
+    }
     // Serve until killed; the server's threads do the work.
     let Some(dir) = args.dump else {
         loop {
