@@ -23,8 +23,7 @@ use std::process::ExitCode;
 
 use fake_bedrock::{FakeBedrock, Fault, Op};
 
-const USAGE: &str =
-    "usage: fake_bedrock [--port N] [--region R] [--seed-profile NAME=SOURCE]... [--dump DIR] [--fail-next OP:TIMES:KIND]...";
+const USAGE: &str = "usage: fake_bedrock [--port N] [--region R] [--seed-profile NAME=SOURCE]... [--dump DIR] [--fail-next OP:TIMES:KIND]...";
 
 struct Args {
     port: u16,
@@ -129,7 +128,10 @@ fn main() -> ExitCode {
     let fake = match FakeBedrock::try_start(&args.region, args.port) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("fake_bedrock: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            eprintln!(
+                "fake_bedrock: cannot listen on 127.0.0.1:{}: {e}",
+                args.port
+            );
             return ExitCode::FAILURE;
         }
     };

@@ -61,15 +61,43 @@ pub struct Cli {
 pub enum Command {
     /// Print the environment a launch would give claude (for `eval` or an IDE).
     Env(crate::commands::env::EnvArgs),
+    /// Write a commented .cc-bedrock.toml at the repository root.
+    Init(crate::commands::init::InitArgs),
+    /// Show what a launch here would do, and whether it will work.
+    Status(crate::commands::status::StatusArgs),
+    /// List, show, delete and prune the inference profiles cc-bedrock created.
+    Profiles(crate::commands::profiles::ProfilesArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(crate::commands::completions::CompletionsArgs),
     /// Allow this repository's .cc-bedrock.toml to act (keyed on its path and content).
     Trust(crate::commands::trust::TrustArgs),
 }
 
 /// Subcommands of `claude` itself; ours must never shadow them.
 pub const CLAUDE_SUBCOMMANDS: &[&str] = &[
-    "agents", "attach", "auth", "auto-mode", "doctor", "gateway", "import", "install", "logs", "mcp",
-    "plugin", "plugins", "purge", "respawn", "rm", "setup-token", "stop", "kill", "ultrareview",
-    "update", "upgrade", "config", "migrate-installer",
+    "agents",
+    "attach",
+    "auth",
+    "auto-mode",
+    "doctor",
+    "gateway",
+    "import",
+    "install",
+    "logs",
+    "mcp",
+    "plugin",
+    "plugins",
+    "purge",
+    "respawn",
+    "rm",
+    "setup-token",
+    "stop",
+    "kill",
+    "ultrareview",
+    "update",
+    "upgrade",
+    "config",
+    "migrate-installer",
 ];
 
 #[cfg(test)]
@@ -86,7 +114,10 @@ mod tests {
     fn no_subcommand_collides_with_claude() {
         for sub in Cli::command().get_subcommands() {
             for name in std::iter::once(sub.get_name()).chain(sub.get_all_aliases()) {
-                assert!(!CLAUDE_SUBCOMMANDS.contains(&name), "`{name}` shadows a claude subcommand");
+                assert!(
+                    !CLAUDE_SUBCOMMANDS.contains(&name),
+                    "`{name}` shadows a claude subcommand"
+                );
             }
         }
     }

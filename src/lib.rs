@@ -9,11 +9,12 @@ pub mod commands;
 pub mod config;
 pub mod dirs;
 pub mod env_vars;
-pub mod launch;
 pub mod fsutil;
+pub mod launch;
 pub mod models;
 pub mod names;
 pub mod plan;
+pub mod report;
 pub mod target;
 pub mod trust;
 pub mod ui;
@@ -43,9 +44,15 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 
 fn dispatch(args: Vec<OsString>) -> anyhow::Result<i32> {
     // Linked as `claude`: a pure drop-in, every argument belongs to claude.
-    let invoked_as = args.first().and_then(|a| Path::new(a).file_name()).map(|n| n.to_owned());
+    let invoked_as = args
+        .first()
+        .and_then(|a| Path::new(a).file_name())
+        .map(|n| n.to_owned());
     if invoked_as.as_deref() == Some(std::ffi::OsStr::new("claude")) {
-        return commands::run::run(&PrepareOptions::default(), args.into_iter().skip(1).collect());
+        return commands::run::run(
+            &PrepareOptions::default(),
+            args.into_iter().skip(1).collect(),
+        );
     }
     let total = args.len();
     let cli = match Cli::try_parse_from(&args) {
@@ -55,7 +62,11 @@ fn dispatch(args: Vec<OsString>) -> anyhow::Result<i32> {
             return Ok(e.exit_code());
         }
     };
-    let opts = PrepareOptions { config: cli.config.clone(), refresh: cli.refresh, quiet: cli.quiet };
+    let opts = PrepareOptions {
+        config: cli.config.clone(),
+        refresh: cli.refresh,
+        quiet: cli.quiet,
+    };
     match cli.command {
         None => {
             // clap hands over the trailing arguments as given; take them from argv itself so
@@ -68,6 +79,10 @@ fn dispatch(args: Vec<OsString>) -> anyhow::Result<i32> {
             commands::run::run(&opts, passthrough)
         }
         Some(Command::Env(a)) => commands::env::run(&a, &opts),
+        Some(Command::Init(a)) => commands::init::run(&a, &opts),
+        Some(Command::Status(a)) => commands::status::run(&a, &opts),
+        Some(Command::Profiles(a)) => commands::profiles::run(&a, &opts),
+        Some(Command::Completions(a)) => commands::completions::run(&a),
         Some(Command::Trust(a)) => commands::trust::run(&a),
     }
 }

@@ -24,14 +24,22 @@ pub const MAX_USER_TAGS: usize = 45;
 /// Sanitises `raw` into a valid profile name.
 pub fn profile_name(raw: &str) -> String {
     let name = squeeze(raw, |c| c.is_ascii_alphanumeric());
-    let name = if name.is_empty() { "cc".to_string() } else { name };
+    let name = if name.is_empty() {
+        "cc".to_string()
+    } else {
+        name
+    };
     shorten(&name, MAX_NAME)
 }
 
 /// Sanitises `raw` into a valid description (`([0-9a-zA-Z:.][ _-]?)+`, 1-200 characters).
 pub fn description(raw: &str) -> String {
     let d = squeeze(raw, |c| c.is_ascii_alphanumeric() || c == ':' || c == '.');
-    let d = if d.is_empty() { "cc-bedrock".to_string() } else { d };
+    let d = if d.is_empty() {
+        "cc-bedrock".to_string()
+    } else {
+        d
+    };
     shorten(&d, MAX_DESCRIPTION)
 }
 
@@ -72,7 +80,13 @@ fn shorten(s: &str, max: usize) -> String {
 pub fn tag_value(raw: &str) -> String {
     let v: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || " ._:/=+@-".contains(c) { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " ._:/=+@-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     v.chars().take(256).collect()
 }
@@ -82,8 +96,13 @@ pub fn check_tag_key(key: &str) -> Result<(), String> {
     if key.is_empty() || key.len() > 128 {
         return Err("a tag key must be 1-128 characters".into());
     }
-    if let Some(c) = key.chars().find(|c| !(c.is_ascii_alphanumeric() || " ._:/=+@-".contains(*c))) {
-        return Err(format!("tag key `{key}` has `{c}`; tag keys may use letters, digits, spaces and . _ : / = + @ -"));
+    if let Some(c) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || " ._:/=+@-".contains(*c)))
+    {
+        return Err(format!(
+            "tag key `{key}` has `{c}`; tag keys may use letters, digits, spaces and . _ : / = + @ -"
+        ));
     }
     if key.to_ascii_lowercase().starts_with("aws:") {
         return Err("tag keys starting with `aws:` are reserved by AWS".into());
@@ -116,20 +135,36 @@ mod tests {
         let b = s.as_bytes();
         !b.is_empty()
             && b[0].is_ascii_alphanumeric()
-            && b.windows(2).all(|w| w[0].is_ascii_alphanumeric() || w[1].is_ascii_alphanumeric())
-            && b.iter().all(|c| c.is_ascii_alphanumeric() || b" _-".contains(c))
+            && b.windows(2)
+                .all(|w| w[0].is_ascii_alphanumeric() || w[1].is_ascii_alphanumeric())
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || b" _-".contains(c))
     }
 
     #[test]
     fn names_are_valid_and_deterministic() {
-        for raw in ["cc-alice-payments-sonnet", "--a..b//c__", "ünï_cödé.dir", "", "x".repeat(300).as_str(), "a--b", "my_proj.v2"] {
+        for raw in [
+            "cc-alice-payments-sonnet",
+            "--a..b//c__",
+            "ünï_cödé.dir",
+            "",
+            "x".repeat(300).as_str(),
+            "a--b",
+            "my_proj.v2",
+        ] {
             let n = profile_name(raw);
             assert!(valid_name(&n), "{raw:?} -> {n:?}");
             assert!(n.len() <= MAX_NAME, "{n}");
             assert_eq!(n, profile_name(raw));
         }
-        assert_eq!(profile_name("cc-alice-payments-sonnet"), "cc-alice-payments-sonnet");
-        assert_eq!(profile_name("cc-bob-my_proj.v2-opus"), "cc-bob-my_proj-v2-opus");
+        assert_eq!(
+            profile_name("cc-alice-payments-sonnet"),
+            "cc-alice-payments-sonnet"
+        );
+        assert_eq!(
+            profile_name("cc-bob-my_proj.v2-opus"),
+            "cc-bob-my_proj-v2-opus"
+        );
         let long_a = profile_name(&format!("cc-{}-a", "x".repeat(80)));
         let long_b = profile_name(&format!("cc-{}-b", "x".repeat(80)));
         assert_ne!(long_a, long_b, "hash suffix tells long names apart");
@@ -138,7 +173,10 @@ mod tests {
 
     #[test]
     fn descriptions_tags_tokens() {
-        assert_eq!(description("Claude Code sonnet for alice in pay (cc-bedrock)"), "Claude Code sonnet for alice in pay cc-bedrock");
+        assert_eq!(
+            description("Claude Code sonnet for alice in pay (cc-bedrock)"),
+            "Claude Code sonnet for alice in pay cc-bedrock"
+        );
         assert_eq!(tag_value("a,b(c)@d"), "a-b-c-@d");
         assert!(check_tag_key("cost center").is_ok());
         assert!(check_tag_key("a,b").is_err());

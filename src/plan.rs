@@ -48,7 +48,14 @@ pub fn plan(settings: &Settings, target: &Target, who: &Identity) -> Vec<Planned
             let vars: TemplateVars = [
                 ("user", names::slug(&who.user)),
                 ("repo", names::slug(&who.repo)),
-                ("tier", tiers.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("-")),
+                (
+                    "tier",
+                    tiers
+                        .iter()
+                        .map(|t| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join("-"),
+                ),
                 ("model", source.short_name()),
                 ("region", target.region.clone()),
             ]
@@ -63,8 +70,21 @@ pub fn plan(settings: &Settings, target: &Target, who: &Identity) -> Vec<Planned
                 .iter()
                 .map(|(k, v)| (k.clone(), names::tag_value(&v.value.render(&raw_vars))))
                 .collect();
-            let key = cache_key(target.endpoint.as_deref(), &target.region, &target.identity, &name, &source.raw);
-            PlannedProfile { key, name, description, source, tiers, tags }
+            let key = cache_key(
+                target.endpoint.as_deref(),
+                &target.region,
+                &target.identity,
+                &name,
+                &source.raw,
+            );
+            PlannedProfile {
+                key,
+                name,
+                description,
+                source,
+                tiers,
+                tags,
+            }
         })
         .collect()
 }
@@ -78,7 +98,9 @@ pub fn current_user() -> String {
     unsafe {
         let pw = libc::getpwuid(libc::getuid());
         if !pw.is_null() && !(*pw).pw_name.is_null() {
-            return std::ffi::CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned();
+            return std::ffi::CStr::from_ptr((*pw).pw_name)
+                .to_string_lossy()
+                .into_owned();
         }
     }
     "user".to_string()
@@ -103,8 +125,16 @@ mod tests {
     #[test]
     fn one_profile_per_distinct_source() {
         let text = "[models]\nopus = \"global.anthropic.claude-sonnet-4-5-20250929-v1:0\"\n[tags]\nowner = \"{user}\"\n";
-        let s = config::resolve(vec![ConfigFile { path: "/p".into(), kind: FileKind::User, text: text.into() }]).unwrap();
-        let who = Identity { user: "Alice".into(), repo: "my_proj.v2".into() };
+        let s = config::resolve(vec![ConfigFile {
+            path: "/p".into(),
+            kind: FileKind::User,
+            text: text.into(),
+        }])
+        .unwrap();
+        let who = Identity {
+            user: "Alice".into(),
+            repo: "my_proj.v2".into(),
+        };
         let p = plan(&s, &target(), &who);
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].tiers, [Tier::Opus, Tier::Sonnet]);

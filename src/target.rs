@@ -58,8 +58,16 @@ impl Target {
         } else {
             "default".to_string()
         };
-        let endpoint = env_vars::get(env_vars::AWS_ENDPOINT_URL_BEDROCK).or_else(|| env_vars::get(env_vars::AWS_ENDPOINT_URL));
-        Ok(Self { region, region_origin, aws_profile, aws_profile_from_config: from_config, identity, endpoint })
+        let endpoint = env_vars::get(env_vars::AWS_ENDPOINT_URL_BEDROCK)
+            .or_else(|| env_vars::get(env_vars::AWS_ENDPOINT_URL));
+        Ok(Self {
+            region,
+            region_origin,
+            aws_profile,
+            aws_profile_from_config: from_config,
+            identity,
+            endpoint,
+        })
     }
 }
 
@@ -79,12 +87,11 @@ fn region_from_aws_config(profile: Option<&str>) -> Option<(String, PathBuf)> {
         let line = line.trim();
         if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
             in_section = section.trim() == wanted;
-        } else if in_section {
-            if let Some((k, v)) = line.split_once('=') {
-                if k.trim() == "region" && !v.trim().is_empty() {
-                    return Some((v.trim().to_string(), path));
-                }
-            }
+        } else if let Some((_, v)) = line
+            .split_once('=')
+            .filter(|(k, v)| in_section && k.trim() == "region" && !v.trim().is_empty())
+        {
+            return Some((v.trim().to_string(), path));
         }
     }
     None

@@ -23,7 +23,15 @@ use crate::fsutil::{self, LockFile};
 const SCHEMA: u32 = 1;
 
 /// Tag keys that claim who is responsible for the spend.
-const IDENTITY_TAGS: &[&str] = &["owner", "user", "username", "created-by", "createdby", "email", "author"];
+const IDENTITY_TAGS: &[&str] = &[
+    "owner",
+    "user",
+    "username",
+    "created-by",
+    "createdby",
+    "email",
+    "author",
+];
 
 /// One allowed file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -50,7 +58,10 @@ impl TrustStore {
             .ok()
             .and_then(|b| serde_json::from_slice::<TrustStore>(&b).ok())
             .filter(|s| s.schema == SCHEMA)
-            .unwrap_or(TrustStore { schema: SCHEMA, files: BTreeMap::new() })
+            .unwrap_or(TrustStore {
+                schema: SCHEMA,
+                files: BTreeMap::new(),
+            })
     }
 
     /// Applies `change` to the store under a lock and saves it atomically.
@@ -59,7 +70,8 @@ impl TrustStore {
         let _lock = LockFile::acquire(&path.with_extension("lock"))?;
         let mut store = Self::load(dirs);
         change(&mut store);
-        fsutil::write_atomic(&path, &serde_json::to_vec_pretty(&store)?).context("cannot save the trust store")
+        fsutil::write_atomic(&path, &serde_json::to_vec_pretty(&store)?)
+            .context("cannot save the trust store")
     }
 }
 
@@ -111,7 +123,9 @@ pub fn revoke(dirs: &Dirs, path: &Path) -> Result<bool> {
 
 /// Refuses (or, on a terminal, asks about) a repository config the user has not allowed.
 pub fn check(settings: &Settings, dirs: &Dirs) -> Result<()> {
-    let Some(file) = settings.files.iter().find(|f| f.kind == FileKind::Project) else { return Ok(()) };
+    let Some(file) = settings.files.iter().find(|f| f.kind == FileKind::Project) else {
+        return Ok(());
+    };
     let store = TrustStore::load(dirs);
     let state = status(&store, file);
     if state != Status::Trusted {
@@ -138,19 +152,30 @@ fn ask(file: &ConfigFile, state: &Status) -> Result<bool> {
     let mut err = std::io::stderr().lock();
     match state {
         Status::Changed(old) => {
-            writeln!(err, "cc-bedrock: {} changed since you allowed it:", file.path.display())?;
+            writeln!(
+                err,
+                "cc-bedrock: {} changed since you allowed it:",
+                file.path.display()
+            )?;
             for line in line_diff(old, &file.text) {
                 writeln!(err, "  {line}")?;
             }
         }
         _ => {
-            writeln!(err, "cc-bedrock: {} is not trusted yet. It says:", file.path.display())?;
+            writeln!(
+                err,
+                "cc-bedrock: {} is not trusted yet. It says:",
+                file.path.display()
+            )?;
             for line in file.text.lines() {
                 writeln!(err, "  | {line}")?;
             }
         }
     }
-    write!(err, "Allow cc-bedrock to use it (creates tagged Bedrock profiles in your account)? [y/N] ")?;
+    write!(
+        err,
+        "Allow cc-bedrock to use it (creates tagged Bedrock profiles in your account)? [y/N] "
+    )?;
     err.flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
@@ -164,7 +189,11 @@ pub fn line_diff(old: &str, new: &str) -> Vec<String> {
     let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
         for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
         }
     }
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
@@ -188,11 +217,18 @@ fn warn_identity_tags(settings: &Settings, project: &ConfigFile) {
     let user = crate::plan::current_user();
     for (k, v) in &settings.tags {
         let from_repo = matches!(&v.origin, crate::config::Origin::File(p) if p == &project.path);
-        if !from_repo || !IDENTITY_TAGS.contains(&k.to_ascii_lowercase().as_str()) || v.value.uses("user") {
+        if !from_repo
+            || !IDENTITY_TAGS.contains(&k.to_ascii_lowercase().as_str())
+            || v.value.uses("user")
+        {
             continue;
         }
         let value = v.value.source();
-        if !value.eq_ignore_ascii_case(&user) && !value.to_ascii_lowercase().starts_with(&format!("{}@", user.to_ascii_lowercase())) {
+        if !value.eq_ignore_ascii_case(&user)
+            && !value
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}@", user.to_ascii_lowercase()))
+        {
             eprintln!(
                 "cc-bedrock: warning: {} tags profiles `{k} = \"{value}\"`, but you are `{user}`; \
                  spend will be attributed to `{value}`. Use `{{user}}` to tag with the caller.",
@@ -213,26 +249,47 @@ mod tests {
 
     #[test]
     fn diff_shows_changes() {
-        assert_eq!(line_diff("a\nb\nc\n", "a\nB\nc\nd\n"), ["+ B", "- b", "+ d"]);
+        assert_eq!(
+            line_diff("a\nb\nc\n", "a\nB\nc\nd\n"),
+            ["+ B", "- b", "+ d"]
+        );
         assert!(line_diff("same\n", "same\n").is_empty());
     }
 
     #[test]
     fn store_round_trip_and_change_detection() {
         let d = tempfile::tempdir().unwrap();
-        let dirs = Dirs { config: d.path().join("c"), cache: d.path().join("k"), data: d.path().join("d") };
+        let dirs = Dirs {
+            config: d.path().join("c"),
+            cache: d.path().join("k"),
+            data: d.path().join("d"),
+        };
         let path = d.path().join(".cc-bedrock.toml");
         std::fs::write(&path, "region = \"us-east-1\"\n").unwrap();
-        let file = ConfigFile { path: path.clone(), kind: FileKind::Project, text: "region = \"us-east-1\"\n".into() };
+        let file = ConfigFile {
+            path: path.clone(),
+            kind: FileKind::Project,
+            text: "region = \"us-east-1\"\n".into(),
+        };
         assert_eq!(status(&TrustStore::load(&dirs), &file), Status::New);
         allow(&dirs, &path, &file.text).unwrap();
         assert_eq!(status(&TrustStore::load(&dirs), &file), Status::Trusted);
-        let changed = ConfigFile { text: "region = \"eu-west-1\"\n".into(), ..file.clone() };
-        assert_eq!(status(&TrustStore::load(&dirs), &changed), Status::Changed(file.text.clone()));
+        let changed = ConfigFile {
+            text: "region = \"eu-west-1\"\n".into(),
+            ..file.clone()
+        };
+        assert_eq!(
+            status(&TrustStore::load(&dirs), &changed),
+            Status::Changed(file.text.clone())
+        );
         assert!(revoke(&dirs, &path).unwrap());
         assert_eq!(status(&TrustStore::load(&dirs), &file), Status::New);
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(TrustStore::path(&dirs)).unwrap().permissions().mode() & 0o777;
+        let mode = std::fs::metadata(TrustStore::path(&dirs))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, 0o600);
     }
 }

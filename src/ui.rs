@@ -27,7 +27,10 @@ pub struct Progress {
 impl Progress {
     pub fn new(quiet: bool) -> Self {
         let enabled = !quiet && stderr_is_terminal();
-        Self { state: enabled.then(|| Arc::new(Mutex::new(None))), thread: Mutex::new(None) }
+        Self {
+            state: enabled.then(|| Arc::new(Mutex::new(None))),
+            thread: Mutex::new(None),
+        }
     }
 
     /// Shows `message` (starting the spinner on first use).

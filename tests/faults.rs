@@ -12,7 +12,10 @@ fn launch_fails(env: &TestEnv, needles: &[&str]) -> String {
     assert!(!o.status.success(), "{}", text(&o));
     let e = stderr(&o);
     for n in needles {
-        assert!(e.to_lowercase().contains(&n.to_lowercase()), "stderr lacks {n:?}:\n{e}");
+        assert!(
+            e.to_lowercase().contains(&n.to_lowercase()),
+            "stderr lacks {n:?}:\n{e}"
+        );
     }
     assert!(env.invocations().is_empty(), "claude must not start");
     e
@@ -48,7 +51,13 @@ fn a_hanging_endpoint_is_bounded_by_the_timeout() {
 fn access_denied_on_create_names_the_actions() {
     let env = TestEnv::new();
     env.fake.fail_next(Op::Create, 1, Fault::access_denied());
-    launch_fails(&env, &["denied bedrock:CreateInferenceProfile", "bedrock:TagResource"]);
+    launch_fails(
+        &env,
+        &[
+            "denied bedrock:CreateInferenceProfile",
+            "bedrock:TagResource",
+        ],
+    );
 }
 
 #[test]
@@ -58,7 +67,9 @@ fn access_denied_on_listing_tags_falls_back_to_the_model_check() {
         "arn:aws:bedrock:us-east-1:{}:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0",
         env.fake.account()
     );
-    let arn = env.fake.add_application_profile("cc-alice-payments-sonnet", &src, &[]);
+    let arn = env
+        .fake
+        .add_application_profile("cc-alice-payments-sonnet", &src, &[]);
     env.fake.fail_next(Op::ListTags, 5, Fault::access_denied());
     launch_works(&env);
     assert_eq!(env.invocation().env["ANTHROPIC_MODEL"], arn);
@@ -70,7 +81,11 @@ fn expired_credentials_say_log_in_again() {
     env.fake.fail_next(
         Op::List,
         1,
-        Fault::Status { status: 403, error_type: "ExpiredTokenException".into(), message: "The security token included in the request is expired".into() },
+        Fault::Status {
+            status: 403,
+            error_type: "ExpiredTokenException".into(),
+            message: "The security token included in the request is expired".into(),
+        },
     );
     launch_fails(&env, &["expired", "aws sso login"]);
 }
@@ -79,12 +94,18 @@ fn expired_credentials_say_log_in_again() {
 fn a_bedrock_api_key_is_used_and_never_written() {
     let mut env = TestEnv::new();
     let token = "ABSKQmVkcm9ja0FQSUtleS1TECRETTOKEN1234567890";
-    env.unset("AWS_ACCESS_KEY_ID").unset("AWS_SECRET_ACCESS_KEY").set("AWS_BEARER_TOKEN_BEDROCK", token);
+    env.unset("AWS_ACCESS_KEY_ID")
+        .unset("AWS_SECRET_ACCESS_KEY")
+        .set("AWS_BEARER_TOKEN_BEDROCK", token);
     launch_works(&env);
     let reqs = env.fake.requests();
     assert!(!reqs.is_empty());
     for r in &reqs {
-        let auth = r.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")).map(|(_, v)| v.as_str());
+        let auth = r
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.as_str());
         assert_eq!(auth, Some(format!("Bearer {token}").as_str()));
     }
     assert_no_secret_on_disk(&env, &[token]);
@@ -105,8 +126,12 @@ fn a_profile_deleted_out_of_band_is_recreated_with_refresh() {
 
 fn age_cache(env: &TestEnv, days: i64) {
     let path = env.home.join(".cache/cc-bedrock/profiles.json");
-    let mut cache: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let mut cache: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     for e in cache["entries"].as_object_mut().unwrap().values_mut() {
         e["validated_at"] = serde_json::json!(now - days * 86_400);
     }
@@ -121,8 +146,15 @@ fn old_cache_entries_are_revalidated_cheaply() {
     env.fake.delete_all_application_profiles();
     env.fake.clear_requests();
     launch_works(&env);
-    assert!(env.fake.count(Op::Get) >= 3, "each stale entry is checked with GetInferenceProfile");
-    assert_eq!(env.fake.count(Op::Create), 3, "deleted profiles are created again");
+    assert!(
+        env.fake.count(Op::Get) >= 3,
+        "each stale entry is checked with GetInferenceProfile"
+    );
+    assert_eq!(
+        env.fake.count(Op::Create),
+        3,
+        "deleted profiles are created again"
+    );
     env.fake.clear_requests();
     launch_works(&env);
     assert_eq!(env.fake.requests().len(), 0, "fresh again: no AWS call");
@@ -144,7 +176,8 @@ fn revalidation_falls_back_to_the_cache_when_offline() {
 #[test]
 fn kill_9_during_first_launches_never_corrupts_the_cache() {
     let env = TestEnv::new();
-    env.fake.fail_next(Op::Create, 3, Fault::Delay(Duration::from_millis(150)));
+    env.fake
+        .fail_next(Op::Create, 3, Fault::Delay(Duration::from_millis(150)));
     for delay_ms in [5u64, 60, 150, 250, 400] {
         let mut c = env.cmd().args(["-p", "x"]).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
@@ -157,7 +190,11 @@ fn kill_9_during_first_launches_never_corrupts_the_cache() {
     }
     launch_works(&env);
     let creates = env.fake.count(Op::Create);
-    assert_eq!(env.fake.application_profiles().len(), 3, "one profile per source in the end ({creates} creates)");
+    assert_eq!(
+        env.fake.application_profiles().len(),
+        3,
+        "one profile per source in the end ({creates} creates)"
+    );
 }
 
 #[test]
@@ -166,10 +203,25 @@ fn files_are_private_in_private_directories() {
     env.project_config("region = \"us-east-1\"\n");
     launch_works(&env);
     use std::os::unix::fs::PermissionsExt;
-    for f in [".cache/cc-bedrock/profiles.json", ".local/share/cc-bedrock/trust.json"] {
+    for f in [
+        ".cache/cc-bedrock/profiles.json",
+        ".local/share/cc-bedrock/trust.json",
+    ] {
         let p = env.home.join(f);
-        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600, "{f}");
-        assert_eq!(std::fs::metadata(p.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700, "{f}");
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "{f}"
+        );
+        assert_eq!(
+            std::fs::metadata(p.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o700,
+            "{f}"
+        );
     }
 }
 
@@ -178,12 +230,21 @@ fn no_secret_reaches_any_file_or_output() {
     let mut env = TestEnv::new();
     let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
     let session = "FQoGZXIvYXdzSESSIONTOKENSECRET";
-    env.set("AWS_SECRET_ACCESS_KEY", secret).set("AWS_SESSION_TOKEN", session);
+    env.set("AWS_SECRET_ACCESS_KEY", secret)
+        .set("AWS_SESSION_TOKEN", session);
     env.project_config("[tags]\nteam = \"a\"\n");
     let mut outputs = Vec::new();
-    for args in [vec!["-p", "x"], vec!["-p", "y"], vec!["env"], vec!["env", "--shell", "json"], vec!["trust", "--show"]] {
+    for args in [
+        vec!["-p", "x"],
+        vec!["-p", "y"],
+        vec!["env"],
+        vec!["env", "--shell", "json"],
+        vec!["trust", "--show"],
+    ] {
         let o = env.run(&args);
-        outputs.push(String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr));
+        outputs.push(
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+        );
     }
     for out in &outputs {
         assert!(!out.contains(secret) && !out.contains(session), "{out}");

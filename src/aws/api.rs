@@ -24,7 +24,11 @@ macro_rules! remote {
             name: $p.inference_profile_name().to_string(),
             arn: $p.inference_profile_arn().to_string(),
             id: $p.inference_profile_id().to_string(),
-            model_arns: $p.models().iter().filter_map(|m| m.model_arn().map(str::to_string)).collect(),
+            model_arns: $p
+                .models()
+                .iter()
+                .filter_map(|m| m.model_arn().map(str::to_string))
+                .collect(),
             status: $p.status().as_str().to_string(),
             description: $p.description().map(str::to_string),
             created_at: $p.created_at().map(|t| t.to_string()),
@@ -56,7 +60,11 @@ fn list(aws: &Aws, kind: InferenceProfileType) -> Result<Vec<RemoteProfile>, Exp
                     .send(),
             )
             .map_err(|e| explain("bedrock:ListInferenceProfiles", &aws.target.region, &e))?;
-        out.extend(resp.inference_profile_summaries().iter().map(|p| remote!(p)));
+        out.extend(
+            resp.inference_profile_summaries()
+                .iter()
+                .map(|p| remote!(p)),
+        );
         match resp.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
             _ => break,
@@ -67,7 +75,12 @@ fn list(aws: &Aws, kind: InferenceProfileType) -> Result<Vec<RemoteProfile>, Exp
 
 /// One profile by id or ARN; `Ok(None)` when it does not exist.
 pub fn get_profile(aws: &Aws, id: &str) -> Result<Option<RemoteProfile>, Explained> {
-    match aws.block_on(aws.client.get_inference_profile().inference_profile_identifier(id).send()) {
+    match aws.block_on(
+        aws.client
+            .get_inference_profile()
+            .inference_profile_identifier(id)
+            .send(),
+    ) {
         Ok(p) => Ok(Some(remote!(p))),
         Err(e) => {
             let err = explain("bedrock:GetInferenceProfile", &aws.target.region, &e);
@@ -96,7 +109,11 @@ pub fn create_profile(
         .model_source(InferenceProfileModelSource::CopyFrom(copy_from.to_string()))
         .client_request_token(token);
     for (k, v) in tags {
-        let tag = Tag::builder().key(k).value(v).build().expect("key and value are set");
+        let tag = Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .expect("key and value are set");
         req = req.tags(tag);
     }
     let resp = aws
@@ -107,8 +124,13 @@ pub fn create_profile(
 
 /// Deletes a profile by id or ARN.
 pub fn delete_profile(aws: &Aws, id: &str) -> Result<(), Explained> {
-    aws.block_on(aws.client.delete_inference_profile().inference_profile_identifier(id).send())
-        .map_err(|e| explain("bedrock:DeleteInferenceProfile", &aws.target.region, &e))?;
+    aws.block_on(
+        aws.client
+            .delete_inference_profile()
+            .inference_profile_identifier(id)
+            .send(),
+    )
+    .map_err(|e| explain("bedrock:DeleteInferenceProfile", &aws.target.region, &e))?;
     Ok(())
 }
 
@@ -117,5 +139,9 @@ pub fn list_tags(aws: &Aws, arn: &str) -> Result<Vec<(String, String)>, Explaine
     let resp = aws
         .block_on(aws.client.list_tags_for_resource().resource_arn(arn).send())
         .map_err(|e| explain("bedrock:ListTagsForResource", &aws.target.region, &e))?;
-    Ok(resp.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect())
+    Ok(resp
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
 }

@@ -57,14 +57,22 @@ impl Aws {
         // With a Bedrock API key the SDK authenticates with it (as Claude Code does); otherwise
         // make sure SigV4 credentials exist before the first request.
         if env_vars::get(env_vars::AWS_BEARER_TOKEN_BEDROCK).is_none() {
-            let provider = sdk_config
-                .credentials_provider()
-                .ok_or_else(|| anyhow::anyhow!(no_credentials_message(target, "no credentials provider is configured")))?;
-            rt.block_on(provider.provide_credentials())
-                .map_err(|e| anyhow::anyhow!(no_credentials_message(target, &credentials_error_text(&e))))?;
+            let provider = sdk_config.credentials_provider().ok_or_else(|| {
+                anyhow::anyhow!(no_credentials_message(
+                    target,
+                    "no credentials provider is configured"
+                ))
+            })?;
+            rt.block_on(provider.provide_credentials()).map_err(|e| {
+                anyhow::anyhow!(no_credentials_message(target, &credentials_error_text(&e)))
+            })?;
         }
         let client = aws_sdk_bedrock::Client::new(&sdk_config);
-        Ok(Self { rt, client, target: target.clone() })
+        Ok(Self {
+            rt,
+            client,
+            target: target.clone(),
+        })
     }
 
     /// Runs a future on this client's runtime.
@@ -94,7 +102,11 @@ fn no_credentials_message(target: &Target, detail: &str) -> String {
         "no usable AWS credentials from {profile} ({detail}).\n\
          cc-bedrock needs them once, to create the tagged inference profiles. Log in with \
          `aws sso login{}`, or set AWS_PROFILE (or `aws-profile` in the config) to a profile that has credentials.",
-        target.aws_profile.as_ref().map(|p| format!(" --profile {p}")).unwrap_or_default()
+        target
+            .aws_profile
+            .as_ref()
+            .map(|p| format!(" --profile {p}"))
+            .unwrap_or_default()
     )
 }
 

@@ -57,6 +57,9 @@ pub fn ensure_profiles(
     let mut listed: Option<Vec<RemoteProfile>> = None;
     let mut out = Vec::with_capacity(plan.len());
     for p in plan {
+        // A profile deleted out of band must not be "re-created" with the token that created it
+        // (AWS may answer a repeated token with the old, deleted ARN): salt the token with it.
+        let mut deleted_arn: Option<String> = None;
         if let Some(entry) = cache.get(&p.key).cloned() {
             if !needs_check(&entry, opts, now) {
                 out.push(entry);
@@ -75,8 +78,12 @@ pub fn ensure_profiles(
                     // Deleted out of band: forget it and create it again below.
                     cache.remove_arn(&entry.arn);
                     listed = None;
+                    deleted_arn = Some(entry.arn);
                 }
-                Err(e) if !opts.refresh && matches!(e.error, AwsError::Unreachable { .. } | AwsError::TimedOut) => {
+                Err(e)
+                    if !opts.refresh
+                        && matches!(e.error, AwsError::Unreachable { .. } | AwsError::TimedOut) =>
+                {
                     // Offline: the cached ARN is the best we have; look again in a day.
                     let mut entry = entry;
                     entry.validated_at = now - (opts.revalidate_days.max(1) - 1) * 86_400;
@@ -87,29 +94,43 @@ pub fn ensure_profiles(
                 Err(e) => return Err(anyhow!(e)),
             }
         }
-        let entry = resolve_one(&aws, p, &mut listed, progress)?;
+        let entry = resolve_one(&aws, p, &mut listed, deleted_arn.as_deref(), progress)?;
         cache.insert(p.key.clone(), entry.clone());
         out.push(entry);
     }
-    cache.save(cache_path).context("cannot write the profile cache")?;
+    cache
+        .save(cache_path)
+        .context("cannot write the profile cache")?;
     Ok(out)
 }
 
 /// Every planned profile from the cache, if all are there and none needs a check.
-fn all_fresh(plan: &[PlannedProfile], cache: &ProfileCache, opts: EnsureOptions, now: i64) -> Option<Vec<CachedProfile>> {
+fn all_fresh(
+    plan: &[PlannedProfile],
+    cache: &ProfileCache,
+    opts: EnsureOptions,
+    now: i64,
+) -> Option<Vec<CachedProfile>> {
     plan.iter()
-        .map(|p| cache.get(&p.key).filter(|e| !needs_check(e, opts, now)).cloned())
+        .map(|p| {
+            cache
+                .get(&p.key)
+                .filter(|e| !needs_check(e, opts, now))
+                .cloned()
+        })
         .collect()
 }
 
 fn needs_check(entry: &CachedProfile, opts: EnsureOptions, now: i64) -> bool {
-    opts.refresh || (opts.revalidate_days > 0 && now - entry.validated_at > opts.revalidate_days * 86_400)
+    opts.refresh
+        || (opts.revalidate_days > 0 && now - entry.validated_at > opts.revalidate_days * 86_400)
 }
 
 fn resolve_one(
     aws: &Aws,
     p: &PlannedProfile,
     listed: &mut Option<Vec<RemoteProfile>>,
+    replaces: Option<&str>,
     progress: &dyn Fn(&str),
 ) -> Result<CachedProfile> {
     let source_arn = source_arn(aws, &p.source)?;
@@ -117,7 +138,10 @@ fn resolve_one(
         progress("listing application inference profiles");
         *listed = Some(api::list_profiles(aws)?);
     }
-    let existing = listed.as_ref().and_then(|l| l.iter().find(|r| r.name == p.name)).cloned();
+    let existing = listed
+        .as_ref()
+        .and_then(|l| l.iter().find(|r| r.name == p.name))
+        .cloned();
     let (arn, created) = match existing {
         Some(remote) => {
             verify_backing(aws, &remote, p, &source_arn)?;
@@ -128,8 +152,10 @@ fn resolve_one(
             let mut tags = p.tags.clone();
             tags.push((names::TAG_MANAGED.to_string(), "true".to_string()));
             tags.push((names::TAG_SOURCE.to_string(), names::tag_value(&source_arn)));
-            let token = names::client_request_token(&p.name, &source_arn, &aws.target.region);
+            let salted = format!("{source_arn}{}", replaces.unwrap_or(""));
+            let token = names::client_request_token(&p.name, &salted, &aws.target.region);
             match api::create_profile(aws, &p.name, &p.description, &source_arn, &tags, &token) {
+                Ok(arn) if arn.is_empty() => bail!("Bedrock created `{}` but returned no ARN; run again with --refresh", p.name),
                 Ok(arn) => (arn, true),
                 Err(e) if matches!(e.error, AwsError::Conflict { .. }) => {
                     // Created by someone else since we listed: take theirs if it is the same model.
@@ -142,7 +168,11 @@ fn resolve_one(
                     (remote.arn, false)
                 }
                 Err(e) if matches!(e.error, AwsError::Validation { .. }) => {
-                    bail!("{e}\nThe model source was `{}` ({}); check that the model is enabled in this account and Region.", p.source.raw, source_arn)
+                    bail!(
+                        "{e}\nThe model source was `{}` ({}); check that the model is enabled in this account and Region.",
+                        p.source.raw,
+                        source_arn
+                    )
                 }
                 Err(e) => return Err(anyhow!(e)),
             }
@@ -182,20 +212,35 @@ fn source_arn(aws: &Aws, source: &ModelSource) -> Result<String> {
 }
 
 /// An existing profile of the wanted name must wrap the wanted model.
-fn verify_backing(aws: &Aws, remote: &RemoteProfile, p: &PlannedProfile, source_arn: &str) -> Result<()> {
+fn verify_backing(
+    aws: &Aws,
+    remote: &RemoteProfile,
+    p: &PlannedProfile,
+    source_arn: &str,
+) -> Result<()> {
     let recorded_source = match api::list_tags(aws, &remote.arn) {
-        Ok(tags) => tags.into_iter().find(|(k, _)| k == names::TAG_SOURCE).map(|(_, v)| v),
+        Ok(tags) => tags
+            .into_iter()
+            .find(|(k, _)| k == names::TAG_SOURCE)
+            .map(|(_, v)| v),
         Err(e) if matches!(e.error, AwsError::AccessDenied { .. }) => None,
         Err(e) => return Err(anyhow!(e)),
     };
     let matches = match recorded_source {
         Some(src) => src == names::tag_value(source_arn),
-        None => remote.model_arns.iter().all(|m| models::model_id_of(m) == p.source.model_id),
+        None => remote
+            .model_arns
+            .iter()
+            .all(|m| models::model_id_of(m) == p.source.model_id),
     };
     if matches {
         return Ok(());
     }
-    let actual = remote.model_arns.first().map(|m| models::model_id_of(m)).unwrap_or_else(|| "another model".into());
+    let actual = remote
+        .model_arns
+        .first()
+        .map(|m| models::model_id_of(m))
+        .unwrap_or_else(|| "another model".into());
     bail!(
         "the inference profile `{}` already exists in {} but wraps {actual}, not `{}`.\n\
          Profiles cannot be changed. Delete it (`cc-bedrock profiles delete {}`) so it can be created \
@@ -208,5 +253,8 @@ fn verify_backing(aws: &Aws, remote: &RemoteProfile, p: &PlannedProfile, source_
 }
 
 fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }

@@ -39,25 +39,37 @@ where
             if d.is_timeout() {
                 AwsError::TimedOut
             } else {
-                AwsError::Unreachable { detail: error_chain(err) }
+                AwsError::Unreachable {
+                    detail: error_chain(err),
+                }
             }
         }
-        SdkError::ResponseError(_) | SdkError::ConstructionFailure(_) => {
-            AwsError::Unreachable { detail: error_chain(err) }
-        }
+        SdkError::ResponseError(_) | SdkError::ConstructionFailure(_) => AwsError::Unreachable {
+            detail: error_chain(err),
+        },
         _ => {
             let code = err.code().unwrap_or("Unknown").to_string();
             let message = err.message().unwrap_or("").to_string();
             match code.as_str() {
-                "AccessDeniedException" | "UnauthorizedException" | "UnrecognizedClientException" => {
-                    AwsError::AccessDenied { action: action.to_string(), message }
-                }
+                "AccessDeniedException"
+                | "UnauthorizedException"
+                | "UnrecognizedClientException" => AwsError::AccessDenied {
+                    action: action.to_string(),
+                    message,
+                },
                 "ValidationException" => AwsError::Validation { message },
-                "ThrottlingException" | "TooManyRequestsException" => AwsError::Throttled { message },
-                "ServiceQuotaExceededException" | "TooManyTagsException" => AwsError::QuotaExceeded { message },
+                "ThrottlingException" | "TooManyRequestsException" => {
+                    AwsError::Throttled { message }
+                }
+                "ServiceQuotaExceededException" | "TooManyTagsException" => {
+                    AwsError::QuotaExceeded { message }
+                }
                 "ConflictException" => AwsError::Conflict { message },
                 "ResourceNotFoundException" => AwsError::NotFound { message },
-                "ExpiredTokenException" | "ExpiredToken" => AwsError::AccessDenied { action: action.to_string(), message },
+                "ExpiredTokenException" | "ExpiredToken" => AwsError::AccessDenied {
+                    action: action.to_string(),
+                    message,
+                },
                 _ => AwsError::Service { code, message },
             }
         }
@@ -69,7 +81,10 @@ pub fn explain<E>(action: &str, region: &str, err: &SdkError<E>) -> Explained
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    Explained { error: classify(action, err), region: region.to_string() }
+    Explained {
+        error: classify(action, err),
+        region: region.to_string(),
+    }
 }
 
 /// An [`AwsError`] with the context needed to explain it.
@@ -92,7 +107,9 @@ impl fmt::Display for Explained {
                  (If your credentials expired, log in again, e.g. `aws sso login`.)",
                 LAUNCHER_ACTIONS.join(", ")
             ),
-            AwsError::Validation { message } => write!(f, "Bedrock rejected the request in {region}: {message}"),
+            AwsError::Validation { message } => {
+                write!(f, "Bedrock rejected the request in {region}: {message}")
+            }
             AwsError::Throttled { message } => write!(
                 f,
                 "Bedrock kept throttling the request in {region} after several retries ({message}). \
@@ -104,7 +121,9 @@ impl fmt::Display for Explained {
                  Delete unused ones (`cc-bedrock profiles prune`) or ask for more through Service Quotas \
                  (quota code L-40EC9882)."
             ),
-            AwsError::Conflict { message } => write!(f, "Bedrock reported a conflict in {region}: {message}"),
+            AwsError::Conflict { message } => {
+                write!(f, "Bedrock reported a conflict in {region}: {message}")
+            }
             AwsError::NotFound { message } => write!(f, "not found in {region}: {message}"),
             AwsError::Unreachable { detail } => write!(
                 f,
@@ -116,7 +135,9 @@ impl fmt::Display for Explained {
                 "the Bedrock endpoint for {region} did not answer in time.\n\
                  Check the network and the Region (CC_BEDROCK_AWS_TIMEOUT sets the timeout in seconds)."
             ),
-            AwsError::Service { code, message } => write!(f, "Bedrock answered {code} in {region}: {message}"),
+            AwsError::Service { code, message } => {
+                write!(f, "Bedrock answered {code} in {region}: {message}")
+            }
         }
     }
 }

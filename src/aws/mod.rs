@@ -6,7 +6,10 @@ mod client;
 mod ensure;
 mod errors;
 
-pub use api::{RemoteProfile, create_profile, delete_profile, get_profile, list_profiles, list_tags, system_profiles};
+pub use api::{
+    RemoteProfile, create_profile, delete_profile, get_profile, list_profiles, list_tags,
+    system_profiles,
+};
 pub use client::{Aws, caller_identity_hint};
 pub use ensure::{EnsureOptions, ensure_profiles};
 pub use errors::{AwsError, Explained, LAUNCHER_ACTIONS, explain};

@@ -20,7 +20,9 @@ pub enum Shell {
 
 /// Print the environment a launch would give claude.
 #[derive(Debug, Args)]
-#[command(after_long_help = "Examples:\n  eval \"$(cc-bedrock env)\"\n  cc-bedrock env --shell fish | source\n  cc-bedrock env --shell json")]
+#[command(
+    after_long_help = "Examples:\n  eval \"$(cc-bedrock env)\"\n  cc-bedrock env --shell fish | source\n  cc-bedrock env --shell json"
+)]
 pub struct EnvArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "sh")]
@@ -60,7 +62,9 @@ pub fn render(changes: &[EnvChange], shell: Shell) -> String {
         Shell::Fish => {
             for c in changes {
                 match c {
-                    EnvChange::Set(k, v) => out.push_str(&format!("set -gx {k} {}\n", fish_quote(v))),
+                    EnvChange::Set(k, v) => {
+                        out.push_str(&format!("set -gx {k} {}\n", fish_quote(v)))
+                    }
                     EnvChange::Remove(k) => out.push_str(&format!("set -e {k}\n")),
                 }
             }
@@ -83,9 +87,15 @@ mod tests {
 
     #[test]
     fn quotes() {
-        let c = vec![EnvChange::Set("A".into(), "it's".into()), EnvChange::Remove("B".into())];
+        let c = vec![
+            EnvChange::Set("A".into(), "it's".into()),
+            EnvChange::Remove("B".into()),
+        ];
         assert_eq!(render(&c, Shell::Sh), "export A='it'\\''s'\nunset B\n");
         assert_eq!(render(&c, Shell::Fish), "set -gx A 'it\\'s'\nset -e B\n");
-        assert_eq!(render(&c, Shell::Json), "{\n  \"A\": \"it's\",\n  \"B\": null\n}\n");
+        assert_eq!(
+            render(&c, Shell::Json),
+            "{\n  \"A\": \"it's\",\n  \"B\": null\n}\n"
+        );
     }
 }

@@ -29,12 +29,18 @@ impl Prompter {
     pub fn from_stdin() -> Option<Self> {
         let hook = std::env::var(PROMPT_INPUT).is_ok_and(|v| v == "stdin");
         let terminal = std::io::stdin().is_terminal();
-        (terminal || hook).then(|| Self { input: Box::new(std::io::stdin().lock()), echo: !terminal })
+        (terminal || hook).then(|| Self {
+            input: Box::new(std::io::stdin().lock()),
+            echo: !terminal,
+        })
     }
 
     /// A prompter over any line source (unit tests).
     pub fn from_reader(input: impl BufRead + 'static) -> Self {
-        Self { input: Box::new(input), echo: false }
+        Self {
+            input: Box::new(input),
+            echo: false,
+        }
     }
 
     /// Prints a line of explanation before a question.
@@ -62,7 +68,11 @@ impl Prompter {
         if self.echo {
             let _ = writeln!(err, "{answer}");
         }
-        Ok(if answer.is_empty() { default.to_string() } else { answer.to_string() })
+        Ok(if answer.is_empty() {
+            default.to_string()
+        } else {
+            answer.to_string()
+        })
     }
 
     /// Asks until `parse` accepts the answer (the empty answer is `default`, parsed too).
@@ -85,11 +95,13 @@ impl Prompter {
     /// Asks a yes/no question.
     pub fn confirm(&mut self, question: &str, default: bool) -> Result<bool> {
         let hint = if default { "Y/n" } else { "y/N" };
-        self.ask_parsed(&format!("{question} [{hint}]"), "", |a| match a.to_ascii_lowercase().as_str() {
-            "" => Ok(default),
-            "y" | "yes" => Ok(true),
-            "n" | "no" => Ok(false),
-            _ => Err("answer y or n".to_string()),
+        self.ask_parsed(&format!("{question} [{hint}]"), "", |a| {
+            match a.to_ascii_lowercase().as_str() {
+                "" => Ok(default),
+                "y" | "yes" => Ok(true),
+                "n" | "no" => Ok(false),
+                _ => Err("answer y or n".to_string()),
+            }
         })
     }
 }
@@ -103,11 +115,21 @@ mod tests {
         let mut p = Prompter::from_reader(std::io::Cursor::new("\n  eu-west-1 \nmaybe\ny\n"));
         assert_eq!(p.ask("Region", "us-east-1").unwrap(), "us-east-1");
         assert_eq!(p.ask("Region", "us-east-1").unwrap(), "eu-west-1");
-        assert!(p.confirm("Write it?", false).unwrap(), "an invalid answer is asked again");
-        assert!(p.ask("More", "").unwrap_err().to_string().contains("nothing was changed"));
+        assert!(
+            p.confirm("Write it?", false).unwrap(),
+            "an invalid answer is asked again"
+        );
+        assert!(
+            p.ask("More", "")
+                .unwrap_err()
+                .to_string()
+                .contains("nothing was changed")
+        );
 
         let mut p = Prompter::from_reader(std::io::Cursor::new("x\n".repeat(MAX_ATTEMPTS)));
-        let e = p.ask_parsed("Number", "", |a| a.parse::<u8>().map_err(|e| e.to_string())).unwrap_err();
+        let e = p
+            .ask_parsed("Number", "", |a| a.parse::<u8>().map_err(|e| e.to_string()))
+            .unwrap_err();
         assert!(e.to_string().contains("after 5 tries"), "{e}");
     }
 }

@@ -2,11 +2,18 @@
 //! the user's arguments untouched, pass its exit code on, and record what the run cost.
 
 use std::ffi::OsString;
+use std::time::SystemTime;
 
 use anyhow::Result;
 
-use super::prepare::{PrepareOptions, prepare};
-use crate::launch::{self, child_env, find_claude, run_child, user_chose_model};
+use super::prepare::{PrepareOptions, Prepared, prepare};
+use crate::cache::ProfileCache;
+use crate::config;
+use crate::env_vars;
+use crate::launch::{self, ChildExit, child_env, find_claude, run_child, user_chose_model};
+use crate::usage::ledger;
+use crate::usage::pricing::PriceTable;
+use crate::usage::run::{ProfileUse, RunContext, RunWatch, claude_config_dir, plan_session, summary_line};
 
 /// Launches claude; returns the exit code to end with.
 pub fn run(opts: &PrepareOptions, claude_args: Vec<OsString>) -> Result<i32> {
@@ -20,6 +27,84 @@ pub fn run(opts: &PrepareOptions, claude_args: Vec<OsString>) -> Result<i32> {
         &prepared.profiles,
         user_chose_model(&claude_args),
     );
-    let exit = run_child(&claude, &claude_args, &env, |_pid| {})?;
+
+    // Pin a new session's id where that is safe, so the run's transcript is known exactly.
+    let session = plan_session(&claude_args);
+    let fork = claude_args.iter().any(|a| a == "--fork-session");
+    let mut args = session.extra_args;
+    args.extend(claude_args);
+
+    let mut watch = RunWatch::begin(run_context(&prepared, session.hint, fork));
+    let exit = run_child(&claude, &args, &env, |pid| watch.child_started(pid))?;
+    record(watch, exit, &prepared, opts.quiet);
     Ok(exit.exit_code())
+}
+
+fn run_context(p: &Prepared, hint: crate::usage::run::SessionHint, fork: bool) -> RunContext {
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()).unwrap_or_default();
+    let profiles = p
+        .plan
+        .iter()
+        .zip(&p.profiles)
+        .map(|(plan, cached)| {
+            let mut tiers: Vec<String> = plan.tiers.iter().map(|t| t.to_string()).collect();
+            if plan.tiers.contains(&p.settings.main.value) {
+                tiers.push("main".into());
+            }
+            if plan.tiers.contains(&p.settings.small_fast.value) {
+                tiers.push("small-fast".into());
+            }
+            ProfileUse {
+                name: cached.name.clone(),
+                arn: cached.arn.clone(),
+                model_id: cached.model_id.clone(),
+                scope: cached.scope.clone(),
+                tiers,
+            }
+        })
+        .collect();
+    RunContext {
+        cwd: p.cwd.clone(),
+        claude_config_dir: claude_config_dir(std::env::var_os(env_vars::CLAUDE_CONFIG_DIR).as_ref(), &home),
+        hint,
+        fork,
+        started_at: SystemTime::now(),
+        user: p.who.user.clone(),
+        repo_root: p.repo_root.clone(),
+        branch: p.repo_root.as_deref().and_then(config::git_branch),
+        config_files: p.settings.files.iter().map(|f| f.path.clone()).collect(),
+        region: p.target.region.clone(),
+        account: p.profiles.iter().find_map(|c| c.account.clone()),
+        profiles,
+    }
+}
+
+/// Accounts for the run and appends it to the ledger. Never fails the launch: a problem here is
+/// a warning and claude's exit code stands.
+fn record(watch: RunWatch, exit: ChildExit, p: &Prepared, quiet: bool) {
+    let prices = PriceTable::with_overrides(&p.dirs.user_prices()).unwrap_or_else(|e| {
+        warn(&format!("{e:#}; using the built-in prices"));
+        PriceTable::embedded()
+    });
+    let cache = ProfileCache::load(&p.dirs.profile_cache());
+    let outcome = match watch.finish(exit.exit_code(), exit.signal(), &prices, &cache) {
+        Ok(o) => o,
+        Err(e) => return warn(&format!("could not account for this run: {e:#}")),
+    };
+    let mut rec = outcome.record;
+    rec.tags = p.plan.first().map(|pl| pl.tags.iter().cloned().collect()).unwrap_or_default();
+    if let Err(e) = ledger::append(&p.dirs.ledger(), &rec) {
+        warn(&format!("could not write the ledger {}: {e:#}", p.dirs.ledger().display()));
+    }
+    let show = !quiet && p.settings.summary.value && !env_vars::flag(env_vars::QUIET);
+    if show {
+        for w in &outcome.warnings {
+            warn(w);
+        }
+        eprintln!("cc-bedrock: {}", summary_line(&rec));
+    }
+}
+
+fn warn(msg: &str) {
+    eprintln!("cc-bedrock: warning: {msg}");
 }

@@ -11,7 +11,9 @@ use crate::trust;
 
 /// Allow this repository's .cc-bedrock.toml to act (it is keyed on path and content).
 #[derive(Debug, Args)]
-#[command(after_long_help = "Examples:\n  cc-bedrock trust            # allow the .cc-bedrock.toml that applies here\n  cc-bedrock trust --show     # print it and whether it is trusted\n  cc-bedrock trust --revoke")]
+#[command(
+    after_long_help = "Examples:\n  cc-bedrock trust            # allow the .cc-bedrock.toml that applies here\n  cc-bedrock trust --show     # print it and whether it is trusted\n  cc-bedrock trust --revoke"
+)]
 pub struct TrustArgs {
     /// The config file (default: the .cc-bedrock.toml found from the working directory).
     pub file: Option<PathBuf>,
@@ -36,21 +38,37 @@ pub fn run(args: &TrustArgs) -> Result<i32> {
         }
     };
     let text = trust::read_for_trust(&path)?;
-    let file = ConfigFile { path: path.clone(), kind: FileKind::Project, text: text.clone() };
+    let file = ConfigFile {
+        path: path.clone(),
+        kind: FileKind::Project,
+        text: text.clone(),
+    };
     if args.revoke {
         let was = trust::revoke(&dirs, &path)?;
-        println!("{} {}", if was { "revoked:" } else { "was not trusted:" }, path.display());
+        println!(
+            "{} {}",
+            if was { "revoked:" } else { "was not trusted:" },
+            path.display()
+        );
         return Ok(0);
     }
     let state = trust::status(&trust::TrustStore::load(&dirs), &file);
     if args.show {
-        println!("{}: {}", path.display(), match state {
-            trust::Status::Trusted => "trusted",
-            trust::Status::New => "not trusted",
-            trust::Status::Changed(_) => "changed since trusted",
-        });
+        println!(
+            "{}: {}",
+            path.display(),
+            match state {
+                trust::Status::Trusted => "trusted",
+                trust::Status::New => "not trusted",
+                trust::Status::Changed(_) => "changed since trusted",
+            }
+        );
         print!("{text}");
-        return Ok(if state == trust::Status::Trusted { 0 } else { 1 });
+        return Ok(if state == trust::Status::Trusted {
+            0
+        } else {
+            1
+        });
     }
     // Refuse to trust a file that does not even parse: the error is more useful now.
     config::resolve(vec![file])?;

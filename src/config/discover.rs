@@ -11,7 +11,11 @@ pub const PROJECT_FILE: &str = ".cc-bedrock.toml";
 /// The nearest `.cc-bedrock.toml` at or above `cwd`, not above a ceiling directory.
 pub fn find_project_config(cwd: &Path) -> Option<PathBuf> {
     let ceilings: Vec<PathBuf> = std::env::var_os(env_vars::CEILING_DIRS)
-        .map(|v| std::env::split_paths(&v).filter(|p| !p.as_os_str().is_empty()).collect())
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     for dir in cwd.ancestors() {
         let candidate = dir.join(PROJECT_FILE);
@@ -27,7 +31,9 @@ pub fn find_project_config(cwd: &Path) -> Option<PathBuf> {
 
 /// The root of the git work tree containing `cwd` (a `.git` directory or file).
 pub fn find_git_root(cwd: &Path) -> Option<PathBuf> {
-    cwd.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// The checked-out branch of the work tree at `root` (read from `.git/HEAD`, no git process).
@@ -37,7 +43,11 @@ pub fn git_branch(root: &Path) -> Option<String> {
         // A worktree or submodule: `.git` holds `gitdir: <path>`.
         let text = std::fs::read_to_string(&dot_git).ok()?;
         let dir = PathBuf::from(text.strip_prefix("gitdir:")?.trim());
-        if dir.is_absolute() { dir } else { root.join(dir) }
+        if dir.is_absolute() {
+            dir
+        } else {
+            root.join(dir)
+        }
     } else {
         dot_git
     };
@@ -58,7 +68,10 @@ mod tests {
         let deep = d.path().join("a/b/c");
         std::fs::create_dir_all(&deep).unwrap();
         std::fs::write(d.path().join("a").join(PROJECT_FILE), "").unwrap();
-        assert_eq!(find_project_config(&deep), Some(d.path().join("a").join(PROJECT_FILE)));
+        assert_eq!(
+            find_project_config(&deep),
+            Some(d.path().join("a").join(PROJECT_FILE))
+        );
         std::fs::create_dir_all(d.path().join("a/b/.git")).unwrap();
         std::fs::write(d.path().join("a/b/.git/HEAD"), "ref: refs/heads/feat/x\n").unwrap();
         assert_eq!(find_git_root(&deep), Some(d.path().join("a/b")));

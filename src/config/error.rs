@@ -17,9 +17,21 @@ pub struct ConfigError {
 
 impl ConfigError {
     /// Locates `span` (byte range) of `text`.
-    pub fn at(file: &Path, text: &str, span: Option<Range<usize>>, key: &str, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, column) = span.map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        Self { file: file.to_path_buf(), line, column, key: key.to_string(), message: message.into() }
+        Self {
+            file: file.to_path_buf(),
+            line,
+            column,
+            key: key.to_string(),
+            message: message.into(),
+        }
     }
 
     /// From a TOML parse or type error; the key is taken from the error or the offending line.
@@ -51,8 +63,14 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -65,7 +83,10 @@ fn key_at(text: &str, offset: usize) -> String {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
-            table = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            table = trimmed
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string();
             key.clear();
         } else if let Some((k, _)) = trimmed.split_once('=') {
             key = k.trim().trim_matches('"').to_string();

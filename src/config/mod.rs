@@ -61,7 +61,10 @@ pub struct Value<T> {
 
 impl<T> Value<T> {
     fn default(value: T) -> Self {
-        Self { value, origin: Origin::Default }
+        Self {
+            value,
+            origin: Origin::Default,
+        }
     }
 }
 
@@ -134,12 +137,17 @@ pub fn load(cwd: &Path, user_config: &Path, explicit: Option<&Path>) -> Result<S
 fn read_file(path: &Path, kind: FileKind) -> Result<ConfigFile> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
-    Ok(ConfigFile { path: path.to_path_buf(), kind, text })
+    Ok(ConfigFile {
+        path: path.to_path_buf(),
+        kind,
+        text,
+    })
 }
 
 /// Parses one file (used by `init` to check what it writes, and by the trust prompt).
 pub fn parse(file: &ConfigFile) -> Result<RawConfig, ConfigError> {
-    toml::from_str::<RawConfig>(&file.text).map_err(|e| ConfigError::from_toml(&file.path, &file.text, &e))
+    toml::from_str::<RawConfig>(&file.text)
+        .map_err(|e| ConfigError::from_toml(&file.path, &file.text, &e))
 }
 
 /// Merges the files in order (later wins, key by key) and validates the result.
@@ -150,16 +158,30 @@ pub fn resolve(files: Vec<ConfigFile>) -> Result<Settings> {
         account: None,
         name: Value::default(Template::parse(DEFAULT_NAME).expect("valid default")),
         description: Value::default(Template::parse(DEFAULT_DESCRIPTION).expect("valid default")),
-        models: [(Tier::Opus, DEFAULT_OPUS), (Tier::Sonnet, DEFAULT_SONNET), (Tier::Haiku, DEFAULT_HAIKU)]
-            .into_iter()
-            .map(|(t, m)| (t, Value::default(ModelSource::parse(m).expect("valid default"))))
-            .collect(),
+        models: [
+            (Tier::Opus, DEFAULT_OPUS),
+            (Tier::Sonnet, DEFAULT_SONNET),
+            (Tier::Haiku, DEFAULT_HAIKU),
+        ]
+        .into_iter()
+        .map(|(t, m)| {
+            (
+                t,
+                Value::default(ModelSource::parse(m).expect("valid default")),
+            )
+        })
+        .collect(),
         main: Value::default(Tier::Sonnet),
         small_fast: Value::default(Tier::Haiku),
         subagent: None,
         tags: [("user", "{user}"), ("repo", "{repo}")]
             .into_iter()
-            .map(|(k, v)| (k.to_string(), Value::default(Template::parse(v).expect("valid default"))))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    Value::default(Template::parse(v).expect("valid default")),
+                )
+            })
             .collect(),
         summary: Value::default(true),
         claude: None,
@@ -179,12 +201,23 @@ fn merge(s: &mut Settings, file: &ConfigFile, raw: RawConfig) -> Result<(), Conf
     let err = |span: std::ops::Range<usize>, key: &str, msg: String| {
         ConfigError::at(&file.path, &file.text, Some(span), key, msg)
     };
-    let val = |v: String| Value { value: v, origin: origin.clone() };
+    let val = |v: String| Value {
+        value: v,
+        origin: origin.clone(),
+    };
 
     if let Some(v) = raw.region {
         let region = v.get_ref().trim();
-        if region.is_empty() || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            return Err(err(v.span(), "region", format!("`{region}` is not an AWS Region (e.g. us-east-1)")));
+        if region.is_empty()
+            || !region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(err(
+                v.span(),
+                "region",
+                format!("`{region}` is not an AWS Region (e.g. us-east-1)"),
+            ));
         }
         s.region = Some(val(region.to_string()));
     }
@@ -197,39 +230,77 @@ fn merge(s: &mut Settings, file: &ConfigFile, raw: RawConfig) -> Result<(), Conf
     if let Some(v) = raw.account {
         let a = v.get_ref().trim();
         if a.len() != 12 || !a.chars().all(|c| c.is_ascii_digit()) {
-            return Err(err(v.span(), "account", format!("`{a}` is not a 12-digit AWS account id")));
+            return Err(err(
+                v.span(),
+                "account",
+                format!("`{a}` is not a 12-digit AWS account id"),
+            ));
         }
         s.account = Some(val(a.to_string()));
     }
     if let Some(v) = raw.name {
         let t = template_of(&v).map_err(|m| err(v.span(), "name", m))?;
         if !t.uses("user") && !t.uses("repo") {
-            return Err(err(v.span(), "name", "must contain {user} or {repo}, or every repo and user would share one profile".into()));
+            return Err(err(
+                v.span(),
+                "name",
+                "must contain {user} or {repo}, or every repo and user would share one profile"
+                    .into(),
+            ));
         }
-        s.name = Value { value: t, origin: origin.clone() };
+        s.name = Value {
+            value: t,
+            origin: origin.clone(),
+        };
     }
     if let Some(v) = raw.description {
         let t = template_of(&v).map_err(|m| err(v.span(), "description", m))?;
-        s.description = Value { value: t, origin: origin.clone() };
+        s.description = Value {
+            value: t,
+            origin: origin.clone(),
+        };
     }
     if let Some(models) = raw.models {
-        for (tier, v) in [(Tier::Opus, models.opus), (Tier::Sonnet, models.sonnet), (Tier::Haiku, models.haiku)] {
+        for (tier, v) in [
+            (Tier::Opus, models.opus),
+            (Tier::Sonnet, models.sonnet),
+            (Tier::Haiku, models.haiku),
+        ] {
             let Some(v) = v else { continue };
             let key = format!("models.{tier}");
             let source = ModelSource::parse(v.get_ref())
                 .map_err(|e| err(v.span(), &key, format!("`{}` {e}", v.get_ref())))?;
-            s.models.insert(tier, Value { value: source, origin: origin.clone() });
+            s.models.insert(
+                tier,
+                Value {
+                    value: source,
+                    origin: origin.clone(),
+                },
+            );
         }
     }
     for (key, v) in [("main", raw.main), ("small-fast", raw.small_fast)] {
         let Some(v) = v else { continue };
         let tier: Tier = v.get_ref().parse().map_err(|m| err(v.span(), key, m))?;
-        let value = Value { value: tier, origin: origin.clone() };
-        if key == "main" { s.main = value } else { s.small_fast = value }
+        let value = Value {
+            value: tier,
+            origin: origin.clone(),
+        };
+        if key == "main" {
+            s.main = value
+        } else {
+            s.small_fast = value
+        }
     }
     if let Some(v) = raw.subagent {
-        let tier: Tier = v.get_ref().parse().map_err(|m| err(v.span(), "subagent", m))?;
-        s.subagent = Some(Value { value: tier, origin: origin.clone() });
+        let tier: Tier = v
+            .get_ref()
+            .parse()
+            .map_err(|m| err(v.span(), "subagent", m))?;
+        s.subagent = Some(Value {
+            value: tier,
+            origin: origin.clone(),
+        });
     }
     if let Some(tags) = raw.tags {
         for (k, v) in tags {
@@ -237,28 +308,63 @@ fn merge(s: &mut Settings, file: &ConfigFile, raw: RawConfig) -> Result<(), Conf
             crate::names::check_tag_key(&k).map_err(|m| err(v.span(), &key, m))?;
             let t = template_of(&v).map_err(|m| err(v.span(), &key, m))?;
             if k.starts_with(crate::names::MANAGED_TAG_PREFIX) {
-                return Err(err(v.span(), &key, format!("tag keys starting with `{}` are reserved for cc-bedrock", crate::names::MANAGED_TAG_PREFIX)));
+                return Err(err(
+                    v.span(),
+                    &key,
+                    format!(
+                        "tag keys starting with `{}` are reserved for cc-bedrock",
+                        crate::names::MANAGED_TAG_PREFIX
+                    ),
+                ));
             }
-            s.tags.insert(k, Value { value: t, origin: origin.clone() });
+            s.tags.insert(
+                k,
+                Value {
+                    value: t,
+                    origin: origin.clone(),
+                },
+            );
         }
         if s.tags.len() > crate::names::MAX_USER_TAGS {
-            return Err(ConfigError::at(&file.path, &file.text, None, "tags", format!("at most {} tags (Bedrock allows 50, cc-bedrock adds its own)", crate::names::MAX_USER_TAGS)));
+            return Err(ConfigError::at(
+                &file.path,
+                &file.text,
+                None,
+                "tags",
+                format!(
+                    "at most {} tags (Bedrock allows 50, cc-bedrock adds its own)",
+                    crate::names::MAX_USER_TAGS
+                ),
+            ));
         }
     }
     if let Some(v) = raw.summary {
-        s.summary = Value { value: *v.get_ref(), origin: origin.clone() };
+        s.summary = Value {
+            value: *v.get_ref(),
+            origin: origin.clone(),
+        };
     }
     if let Some(v) = raw.revalidate_days {
         if *v.get_ref() < 0 {
-            return Err(err(v.span(), "revalidate-days", "must be 0 (never) or more".into()));
+            return Err(err(
+                v.span(),
+                "revalidate-days",
+                "must be 0 (never) or more".into(),
+            ));
         }
-        s.revalidate_days = Value { value: *v.get_ref(), origin: origin.clone() };
+        s.revalidate_days = Value {
+            value: *v.get_ref(),
+            origin: origin.clone(),
+        };
     }
     if let Some(v) = raw.claude {
         if file.kind == FileKind::Project {
             return Err(err(v.span(), "claude", "a repository's config may not choose which program runs; set `claude` in your user config instead".into()));
         }
-        s.claude = Some(Value { value: PathBuf::from(v.get_ref()), origin: origin.clone() });
+        s.claude = Some(Value {
+            value: PathBuf::from(v.get_ref()),
+            origin: origin.clone(),
+        });
     }
     Ok(())
 }
@@ -272,7 +378,11 @@ mod tests {
     use super::*;
 
     fn file(kind: FileKind, path: &str, text: &str) -> ConfigFile {
-        ConfigFile { path: PathBuf::from(path), kind, text: text.to_string() }
+        ConfigFile {
+            path: PathBuf::from(path),
+            kind,
+            text: text.to_string(),
+        }
     }
 
     #[test]
@@ -286,11 +396,22 @@ mod tests {
 
     #[test]
     fn project_overrides_user_key_by_key() {
-        let user = file(FileKind::User, "/u/config.toml", "region = \"us-west-2\"\naws-profile = \"dev\"\n[tags]\nteam = \"a\"\nowner = \"{user}\"\n[models]\nhaiku = \"us.anthropic.claude-haiku-4-5-20251001-v1:0\"\n");
-        let proj = file(FileKind::Project, "/r/.cc-bedrock.toml", "region = \"eu-west-1\"\n[tags]\nteam = \"b\"\n[models]\nsonnet = \"eu.anthropic.claude-sonnet-4-5-20250929-v1:0\"\n");
+        let user = file(
+            FileKind::User,
+            "/u/config.toml",
+            "region = \"us-west-2\"\naws-profile = \"dev\"\n[tags]\nteam = \"a\"\nowner = \"{user}\"\n[models]\nhaiku = \"us.anthropic.claude-haiku-4-5-20251001-v1:0\"\n",
+        );
+        let proj = file(
+            FileKind::Project,
+            "/r/.cc-bedrock.toml",
+            "region = \"eu-west-1\"\n[tags]\nteam = \"b\"\n[models]\nsonnet = \"eu.anthropic.claude-sonnet-4-5-20250929-v1:0\"\n",
+        );
         let s = resolve(vec![user, proj]).unwrap();
         assert_eq!(s.region.as_ref().unwrap().value, "eu-west-1");
-        assert_eq!(s.region.as_ref().unwrap().origin, Origin::File("/r/.cc-bedrock.toml".into()));
+        assert_eq!(
+            s.region.as_ref().unwrap().origin,
+            Origin::File("/r/.cc-bedrock.toml".into())
+        );
         assert_eq!(s.aws_profile.as_ref().unwrap().value, "dev");
         assert_eq!(s.tags["team"].value.source(), "b");
         assert_eq!(s.tags["owner"].value.source(), "{user}");
@@ -300,11 +421,21 @@ mod tests {
 
     #[test]
     fn errors_name_file_line_and_key() {
-        let bad = |text: &str| resolve(vec![file(FileKind::Project, "/r/.cc-bedrock.toml", text)]).unwrap_err().to_string();
+        let bad = |text: &str| {
+            resolve(vec![file(FileKind::Project, "/r/.cc-bedrock.toml", text)])
+                .unwrap_err()
+                .to_string()
+        };
         let e = bad("region = \"us-east-1\"\nregoin = \"x\"\n");
-        assert!(e.starts_with("/r/.cc-bedrock.toml:2:1: key `regoin`: unknown field `regoin`"), "{e}");
+        assert!(
+            e.starts_with("/r/.cc-bedrock.toml:2:1: key `regoin`: unknown field `regoin`"),
+            "{e}"
+        );
         let e = bad("[models]\nsonnet = \"sonnet\"\n");
-        assert!(e.starts_with("/r/.cc-bedrock.toml:2:10: key `models.sonnet`: `sonnet` is not"), "{e}");
+        assert!(
+            e.starts_with("/r/.cc-bedrock.toml:2:10: key `models.sonnet`: `sonnet` is not"),
+            "{e}"
+        );
         let e = bad("main = \"gpt\"\n");
         assert!(e.contains(":1:8: key `main`: `gpt` is not a tier"), "{e}");
         let e = bad("region = 5\n");
@@ -312,7 +443,10 @@ mod tests {
         let e = bad("name = \"cc-{usr}\"\n");
         assert!(e.contains("key `name`") && e.contains("{usr}"), "{e}");
         let e = bad("claude = \"/tmp/evil\"\n");
-        assert!(e.contains("key `claude`") && e.contains("user config"), "{e}");
+        assert!(
+            e.contains("key `claude`") && e.contains("user config"),
+            "{e}"
+        );
         let e = bad("[tags]\n\"cc-bedrock:managed\" = \"x\"\n");
         assert!(e.contains("reserved"), "{e}");
         let e = bad("region = \"us-east-1\"\n[models\n");

@@ -23,17 +23,25 @@ impl Template {
                 return Err(format!("unmatched `}}` in `{source}`"));
             }
             let after = &rest[open + 1..];
-            let close = after.find('}').ok_or_else(|| format!("unclosed `{{` in `{source}`"))?;
+            let close = after
+                .find('}')
+                .ok_or_else(|| format!("unclosed `{{` in `{source}`"))?;
             let name = &after[..close];
             if !PLACEHOLDERS.contains(&name) {
                 return Err(format!(
                     "unknown placeholder `{{{name}}}` in `{source}`; use {}",
-                    PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")
+                    PLACEHOLDERS
+                        .iter()
+                        .map(|p| format!("{{{p}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             rest = &after[close + 1..];
         }
-        Ok(Self { source: source.to_string() })
+        Ok(Self {
+            source: source.to_string(),
+        })
     }
 
     pub fn source(&self) -> &str {
@@ -69,7 +77,12 @@ mod tests {
     #[test]
     fn parses_and_renders() {
         let t = Template::parse("cc-{user}-{repo}-{tier}").unwrap();
-        let vars: TemplateVars = [("user", "alice".to_string()), ("repo", "pay".to_string()), ("tier", "sonnet".to_string())].into();
+        let vars: TemplateVars = [
+            ("user", "alice".to_string()),
+            ("repo", "pay".to_string()),
+            ("tier", "sonnet".to_string()),
+        ]
+        .into();
         assert_eq!(t.render(&vars), "cc-alice-pay-sonnet");
         assert!(Template::parse("{nope}").is_err());
         assert!(Template::parse("{user").is_err());

@@ -77,7 +77,12 @@ fn install(sig: libc::c_int, handler: extern "C" fn(libc::c_int)) {
 }
 
 /// Runs `program` with `args` and the environment changes, calling `started(pid)` once it runs.
-pub fn run_child(program: &Path, args: &[OsString], env: &ChildEnv, started: impl FnOnce(u32)) -> Result<ChildExit> {
+pub fn run_child(
+    program: &Path,
+    args: &[OsString],
+    env: &ChildEnv,
+    started: impl FnOnce(u32),
+) -> Result<ChildExit> {
     let mut cmd = Command::new(program);
     cmd.args(args);
     for change in &env.changes {
@@ -93,7 +98,9 @@ pub fn run_child(program: &Path, args: &[OsString], env: &ChildEnv, started: imp
     install(libc::SIGINT, swallow);
     install(libc::SIGQUIT, swallow);
 
-    let mut child = cmd.spawn().with_context(|| format!("cannot start {}", program.display()))?;
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("cannot start {}", program.display()))?;
     CHILD_PID.store(child.id() as i32, Ordering::SeqCst);
     let pending = PENDING.swap(0, Ordering::SeqCst);
     if pending != 0 {

@@ -58,37 +58,58 @@ pub fn child_env(
     user_chose_model: bool,
 ) -> ChildEnv {
     let arn_of = |tier: Tier| -> &CachedProfile {
-        let i = plan.iter().position(|p| p.tiers.contains(&tier)).expect("every tier is planned");
+        let i = plan
+            .iter()
+            .position(|p| p.tiers.contains(&tier))
+            .expect("every tier is planned");
         &resolved[i]
     };
     let label = |tier: Tier| -> String {
         let p = arn_of(tier);
-        format!("{} via {}", crate::models::short_model_name(&p.model_id), p.name)
+        format!(
+            "{} via {}",
+            crate::models::short_model_name(&p.model_id),
+            p.name
+        )
     };
     let mut changes = vec![
         EnvChange::Set(env_vars::USE_BEDROCK.into(), "1".into()),
         EnvChange::Set(env_vars::AWS_REGION.into(), target.region.clone()),
     ];
-    if target.aws_profile_from_config {
-        if let Some(p) = &target.aws_profile {
-            changes.push(EnvChange::Set(env_vars::AWS_PROFILE.into(), p.clone()));
-        }
+    if let Some(p) = target
+        .aws_profile
+        .as_ref()
+        .filter(|_| target.aws_profile_from_config)
+    {
+        changes.push(EnvChange::Set(env_vars::AWS_PROFILE.into(), p.clone()));
     }
     if user_chose_model {
         // The user's --model wins over ANTHROPIC_MODEL; aliases still resolve to our profiles.
         changes.push(EnvChange::Remove(env_vars::ANTHROPIC_MODEL.into()));
     } else {
-        changes.push(EnvChange::Set(env_vars::ANTHROPIC_MODEL.into(), arn_of(settings.main.value).arn.clone()));
+        changes.push(EnvChange::Set(
+            env_vars::ANTHROPIC_MODEL.into(),
+            arn_of(settings.main.value).arn.clone(),
+        ));
     }
     for tier in Tier::ALL {
-        changes.push(EnvChange::Set(tier.env_var().into(), arn_of(tier).arn.clone()));
+        changes.push(EnvChange::Set(
+            tier.env_var().into(),
+            arn_of(tier).arn.clone(),
+        ));
         changes.push(EnvChange::Set(tier.name_env_var().into(), label(tier)));
     }
-    changes.push(EnvChange::Set(env_vars::SMALL_FAST_MODEL.into(), arn_of(settings.small_fast.value).arn.clone()));
+    changes.push(EnvChange::Set(
+        env_vars::SMALL_FAST_MODEL.into(),
+        arn_of(settings.small_fast.value).arn.clone(),
+    ));
     // A small/fast model in another Region would not be our profile's Region.
     changes.push(EnvChange::Remove(env_vars::SMALL_FAST_MODEL_REGION.into()));
     match &settings.subagent {
-        Some(tier) => changes.push(EnvChange::Set(env_vars::SUBAGENT_MODEL.into(), arn_of(tier.value).arn.clone())),
+        Some(tier) => changes.push(EnvChange::Set(
+            env_vars::SUBAGENT_MODEL.into(),
+            arn_of(tier.value).arn.clone(),
+        )),
         None => {
             // An inherited subagent model that is not a tier alias would bypass the profiles.
             let inherited = env_vars::get(env_vars::SUBAGENT_MODEL);

@@ -16,12 +16,16 @@ pub fn find_claude(configured: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = configured {
         return checked(p.to_path_buf(), "`claude` in the user config");
     }
-    let me = std::env::current_exe().ok().and_then(|p| p.canonicalize().ok());
+    let me = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok());
     let path = std::env::var_os("PATH").unwrap_or_default();
     let cwd = std::env::current_dir().unwrap_or_default();
     if let Ok(candidates) = which::which_in_all(OsStr::new("claude"), Some(&path), &cwd) {
         for candidate in candidates {
-            let canonical = candidate.canonicalize().unwrap_or_else(|_| candidate.clone());
+            let canonical = candidate
+                .canonicalize()
+                .unwrap_or_else(|_| candidate.clone());
             if Some(&canonical) != me.as_ref() {
                 return Ok(candidate);
             }
@@ -30,7 +34,11 @@ pub fn find_claude(configured: Option<&Path>) -> Result<PathBuf> {
     bail!(
         "cannot find Claude Code (`claude`) on PATH{}.\n\
          Install it (`npm install -g @anthropic-ai/claude-code`), or set {} to its path.",
-        if me.is_some() { " other than cc-bedrock itself" } else { "" },
+        if me.is_some() {
+            " other than cc-bedrock itself"
+        } else {
+            ""
+        },
         env_vars::CLAUDE
     )
 }
@@ -46,9 +54,13 @@ fn checked(path: PathBuf, origin: &str) -> Result<PathBuf> {
 /// Refuses to run when this process was itself started as "the real claude" by a cc-bedrock
 /// (a copy of cc-bedrock on PATH under the name `claude`): that would loop forever.
 pub fn loop_guard() -> Result<()> {
-    let Some(marker) = std::env::var_os(env_vars::CHILD_MARKER) else { return Ok(()) };
+    let Some(marker) = std::env::var_os(env_vars::CHILD_MARKER) else {
+        return Ok(());
+    };
     let started_as = Path::new(&marker).canonicalize().ok();
-    let me = std::env::current_exe().ok().and_then(|p| p.canonicalize().ok());
+    let me = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok());
     if started_as.is_some() && started_as == me {
         bail!(
             "cc-bedrock was started by cc-bedrock as the real `claude` ({}): it is a copy of \

@@ -182,7 +182,14 @@ mod tests {
         assert_eq!(a.period, Period::Daily);
         assert!(a.by.is_empty() && !a.json && !a.csv && !a.all_usage);
         let a = parse(&[
-            "monthly", "--by", "tag:project", "--by", "user", "--json", "--since", "20261101",
+            "monthly",
+            "--by",
+            "tag:project",
+            "--by",
+            "user",
+            "--json",
+            "--since",
+            "20261101",
         ])
         .unwrap();
         assert_eq!(a.period, Period::Monthly);
@@ -192,7 +199,10 @@ mod tests {
         assert!(parse(&["--by", "colour"]).is_err());
         assert!(parse(&["--by", "tag:"]).is_err());
         assert!(parse(&["--since", "2026-02-30"]).is_err());
-        assert!(parse(&["--no-index"]).is_err(), "--no-index needs --all-usage");
+        assert!(
+            parse(&["--no-index"]).is_err(),
+            "--no-index needs --all-usage"
+        );
         assert!(parse(&["--all-usage", "--no-index"]).is_ok());
     }
 }

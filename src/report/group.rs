@@ -116,11 +116,11 @@ impl<'a> Grouper<'a> {
         }
     }
 
-    /// Adds one item (dropped when outside the range or the repo filter).
-    pub fn push(&mut self, it: &Item, pool: &Pool) {
+    /// Adds one item; returns false when it was dropped (outside the range or the repo filter).
+    pub fn push(&mut self, it: &Item, pool: &Pool) -> bool {
         let day = self.days.day(it.ts_ms);
         if !self.spec.range.contains(day) {
-            return;
+            return false;
         }
         if let Some(want) = self.spec.repo {
             let ok = *self
@@ -128,7 +128,7 @@ impl<'a> Grouper<'a> {
                 .entry(it.dims.repo)
                 .or_insert_with(|| repo_matches(pool.get(it.dims.repo), want));
             if !ok {
-                return;
+                return false;
             }
         }
         let key = match self.spec.period {
@@ -163,6 +163,7 @@ impl<'a> Grouper<'a> {
             Route::UnknownArn => self.coverage.unknown_arn.add_item(it),
             Route::Outside => self.coverage.outside.add_item(it),
         }
+        true
     }
 
     /// The rows (sorted by period, then group values), the totals and the coverage.
@@ -170,7 +171,7 @@ impl<'a> Grouper<'a> {
         let spec = self.spec;
         let mut rows: HashMap<(i64, Vec<String>), Row> = HashMap::new();
         let mut runs_seen: HashSet<(i64, Vec<String>, u32)> = HashSet::new();
-        let mut coverage = self.coverage;
+        let coverage = self.coverage;
         for ((key, dims), cell) in self.cells {
             let groups: Vec<String> = spec.by.iter().map(|g| value(g, &dims, pool)).collect();
             let row = rows.entry((key, groups.clone())).or_insert_with(|| Row {
@@ -270,7 +271,14 @@ mod tests {
 
     fn fixture() -> Fx {
         let mut pool = Pool::default();
-        let mut mk = |ts: &str, profile: &str, repo: &str, model: &str, team: &str, run: &str, input: u64, cost: Option<f64>| {
+        let mut mk = |ts: &str,
+                      profile: &str,
+                      repo: &str,
+                      model: &str,
+                      team: &str,
+                      run: &str,
+                      input: u64,
+                      cost: Option<f64>| {
             let tags = BTreeMap::from([("team".to_string(), team.to_string())]);
             Item {
                 ts_ms: ms(ts),
@@ -294,15 +302,58 @@ mod tests {
             }
         };
         let items = vec![
-            mk("2026-11-02T10:00:00Z", "p-sonnet", "/src/payments", "sonnet-4-5", "core", "r1", 100, Some(1.0)),
-            mk("2026-11-02T10:05:00Z", "p-haiku", "/src/payments", "haiku-4-5", "core", "r1", 10, Some(0.5)),
-            mk("2026-11-02T23:30:00Z", "p-sonnet", "/src/web", "sonnet-4-5", "web", "r2", 200, None),
-            mk("2026-11-10T09:00:00Z", "p-sonnet", "/src/payments", "sonnet-4-5", "core", "r3", 300, Some(2.0)),
+            mk(
+                "2026-11-02T10:00:00Z",
+                "p-sonnet",
+                "/src/payments",
+                "sonnet-4-5",
+                "core",
+                "r1",
+                100,
+                Some(1.0),
+            ),
+            mk(
+                "2026-11-02T10:05:00Z",
+                "p-haiku",
+                "/src/payments",
+                "haiku-4-5",
+                "core",
+                "r1",
+                10,
+                Some(0.5),
+            ),
+            mk(
+                "2026-11-02T23:30:00Z",
+                "p-sonnet",
+                "/src/web",
+                "sonnet-4-5",
+                "web",
+                "r2",
+                200,
+                None,
+            ),
+            mk(
+                "2026-11-10T09:00:00Z",
+                "p-sonnet",
+                "/src/payments",
+                "sonnet-4-5",
+                "core",
+                "r3",
+                300,
+                Some(2.0),
+            ),
         ];
         Fx { pool, items }
     }
 
-    fn run(fx: &Fx, period: Period, by: &[GroupBy], tz: &str, range: DayRange, repo: Option<&str>) -> (Vec<Row>, Sum) {
+    fn run(
+        fx: &Fx,
+        period: Period,
+        by: &[GroupBy],
+        tz: &str,
+        range: DayRange,
+        repo: Option<&str>,
+    ) -> (Vec<Row>, Sum) {
         let spec = Spec {
             period,
             by,
@@ -322,16 +373,36 @@ mod tests {
     fn daily_rows_follow_the_time_zone() {
         let fx = fixture();
         let (rows, total) = run(&fx, Period::Daily, &[], "UTC", DayRange::default(), None);
-        let labels: Vec<_> = rows.iter().map(|r| (r.period.as_str(), r.sum.tokens.input)).collect();
+        let labels: Vec<_> = rows
+            .iter()
+            .map(|r| (r.period.as_str(), r.sum.tokens.input))
+            .collect();
         assert_eq!(labels, vec![("2026-11-02", 310), ("2026-11-10", 300)]);
         assert_eq!(total.tokens.input, 610);
         assert_eq!(total.runs, 3);
         assert!(total.cost_unknown);
         assert_eq!(total.cost, 3.5);
         // In Tokyo (+9) the 23:30Z item belongs to the 3rd.
-        let (rows, _) = run(&fx, Period::Daily, &[], "Asia/Tokyo", DayRange::default(), None);
-        let labels: Vec<_> = rows.iter().map(|r| (r.period.as_str(), r.sum.tokens.input)).collect();
-        assert_eq!(labels, vec![("2026-11-02", 110), ("2026-11-03", 200), ("2026-11-10", 300)]);
+        let (rows, _) = run(
+            &fx,
+            Period::Daily,
+            &[],
+            "Asia/Tokyo",
+            DayRange::default(),
+            None,
+        );
+        let labels: Vec<_> = rows
+            .iter()
+            .map(|r| (r.period.as_str(), r.sum.tokens.input))
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("2026-11-02", 110),
+                ("2026-11-03", 200),
+                ("2026-11-10", 300)
+            ]
+        );
         assert!(!rows[0].sum.cost_unknown && rows[1].sum.cost_unknown);
     }
 
@@ -345,7 +416,10 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].period.as_str(), rows[0].sum.runs), ("2026-11", 3));
         let (rows, _) = run(&fx, Period::Runs, &[], "UTC", DayRange::default(), None);
-        let labels: Vec<_> = rows.iter().map(|r| (r.period.as_str(), r.sum.tokens.input)).collect();
+        let labels: Vec<_> = rows
+            .iter()
+            .map(|r| (r.period.as_str(), r.sum.tokens.input))
+            .collect();
         assert_eq!(labels, vec![("r1", 110), ("r2", 200), ("r3", 300)]);
     }
 
@@ -382,11 +456,32 @@ mod tests {
         let (rows, total) = run(&fx, Period::Daily, &[], "UTC", range, None);
         assert_eq!(rows.len(), 1);
         assert_eq!(total.tokens.input, 300);
-        let (_, total) = run(&fx, Period::Daily, &[], "UTC", DayRange::default(), Some("payments"));
+        let (_, total) = run(
+            &fx,
+            Period::Daily,
+            &[],
+            "UTC",
+            DayRange::default(),
+            Some("payments"),
+        );
         assert_eq!(total.tokens.input, 410);
-        let (_, total) = run(&fx, Period::Daily, &[], "UTC", DayRange::default(), Some("/src/web"));
+        let (_, total) = run(
+            &fx,
+            Period::Daily,
+            &[],
+            "UTC",
+            DayRange::default(),
+            Some("/src/web"),
+        );
         assert_eq!(total.tokens.input, 200);
-        let (_, total) = run(&fx, Period::Daily, &[], "UTC", DayRange::default(), Some("pay"));
+        let (_, total) = run(
+            &fx,
+            Period::Daily,
+            &[],
+            "UTC",
+            DayRange::default(),
+            Some("pay"),
+        );
         assert_eq!(total.tokens.input, 0);
     }
 }

@@ -53,7 +53,9 @@ pub fn read(path: &Path) -> Result<Ledger> {
     let f = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::default()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read the ledger {}", path.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read the ledger {}", path.display()));
+        }
     };
     let mut out = Ledger::default();
     let mut r = BufReader::new(f);
@@ -142,7 +144,10 @@ pub fn items(l: &Ledger, pool: &mut Pool, mut sink: impl FnMut(&Item, &Pool)) ->
         }
         for m in &r.models {
             let profile = r.profiles.iter().find(|p| p.arn == m.requested_id);
-            let tags = run.tags_by_arn.get(&m.requested_id).unwrap_or(&run.run_tags);
+            let tags = run
+                .tags_by_arn
+                .get(&m.requested_id)
+                .unwrap_or(&run.run_tags);
             let model = m
                 .name
                 .as_deref()

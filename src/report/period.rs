@@ -165,7 +165,11 @@ pub fn month_start(month: i32) -> i32 {
 
 /// `YYYY-MM` of a month number.
 pub fn month_label(month: i32) -> String {
-    format!("{:04}-{:02}", month.div_euclid(12), month.rem_euclid(12) + 1)
+    format!(
+        "{:04}-{:02}",
+        month.div_euclid(12),
+        month.rem_euclid(12) + 1
+    )
 }
 
 /// Parses `YYYY-MM-DD` or `YYYYMMDD` (the forms ccusage accepts too).
@@ -179,10 +183,13 @@ pub fn parse_date(s: &str) -> Result<Date> {
         s
     };
     let valid_shape = text.len() == 10
-        && text
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !valid_shape {
         bail!("invalid date {s:?}: expected YYYY-MM-DD or YYYYMMDD");
     }
@@ -289,7 +296,13 @@ mod tests {
             parse_date("20261101").unwrap(),
             jiff::civil::date(2026, 11, 1)
         );
-        for bad in ["2026-13-01", "2026-1-1", "yesterday", "2026/11/01", "2026110"] {
+        for bad in [
+            "2026-13-01",
+            "2026-1-1",
+            "yesterday",
+            "2026/11/01",
+            "2026110",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

@@ -147,7 +147,11 @@ pub fn attribute(sessions: &[SessionInput]) -> Attribution {
             let lines = line_sums[si].get(id).copied().unwrap_or_default();
             let residual = delta.saturating_sub(&lines);
             if !residual.is_zero() {
-                out.models.entry(id.clone()).or_default().residual.add(&residual);
+                out.models
+                    .entry(id.clone())
+                    .or_default()
+                    .residual
+                    .add(&residual);
             }
         }
     }
@@ -192,15 +196,19 @@ fn choose_baseline<'a>(
         }
         Baseline::NotInFile if main.copied_lines > 0 => {
             // A fork whose copies carry no cost-state. Its new cumulative figure may include the
-            // parent's total: subtract the parent's last cost-state when the figure is at least
-            // parent + this run's requests, else the figure is this run's alone.
+            // parent's total: then subtract the parent's last cost-state; if the figure is
+            // smaller than parent + this run's requests, it is this run's alone.
+            let copied = &main.copied_tokens;
             match &s.parent_baseline {
-                Some(p) if includes(run_cs, p, lines) => Some(Some(p)),
-                Some(_) => Some(None),
-                None if main.copied_usage == 0 => Some(None),
-                None => {
+                // The parent must hold at least what was copied from it (else it was a wrong
+                // guess).
+                Some(p) if covers(&p.model_usage, copied) => {
+                    Some(includes(run_cs, &p.model_usage, lines).then_some(p))
+                }
+                _ if copied.is_empty() || !includes(run_cs, copied, lines) => Some(None),
+                _ => {
                     warnings.push(format!(
-                        "session {}: forked from an unknown parent; using transcript lines only",
+                        "session {}: forked from a session whose totals were not found; using transcript lines only",
                         s.session_id
                     ));
                     None
@@ -211,12 +219,24 @@ fn choose_baseline<'a>(
     }
 }
 
-/// Whether `now` covers `parent` plus `lines` on every model of `parent` (input and output).
-fn includes(now: &CostState, parent: &CostState, lines: &BTreeMap<String, Tokens>) -> bool {
-    parent.model_usage.iter().all(|(id, p)| {
+/// Whether `now` covers `before` plus `lines` on every model of `before` (input and output).
+fn includes(
+    now: &CostState,
+    before: &BTreeMap<String, Tokens>,
+    lines: &BTreeMap<String, Tokens>,
+) -> bool {
+    before.iter().all(|(id, p)| {
         let n = now.model_usage.get(id).copied().unwrap_or_default();
         let l = lines.get(id).copied().unwrap_or_default();
         n.input >= p.input.saturating_add(l.input) && n.output >= p.output.saturating_add(l.output)
+    })
+}
+
+/// Whether `big` holds at least `small` on every model of `small` (input and output).
+fn covers(big: &BTreeMap<String, Tokens>, small: &BTreeMap<String, Tokens>) -> bool {
+    small.iter().all(|(id, s)| {
+        let b = big.get(id).copied().unwrap_or_default();
+        b.input >= s.input && b.output >= s.output
     })
 }
 
@@ -224,7 +244,13 @@ fn includes(now: &CostState, parent: &CostState, lines: &BTreeMap<String, Tokens
 mod tests {
     use super::*;
 
-    fn line(mid: Option<&str>, rid: Option<&str>, model: &str, input: u64, output: u64) -> UsageLine {
+    fn line(
+        mid: Option<&str>,
+        rid: Option<&str>,
+        model: &str,
+        input: u64,
+        output: u64,
+    ) -> UsageLine {
         UsageLine {
             message_id: mid.map(str::to_string),
             request_id: rid.map(str::to_string),
@@ -262,6 +288,7 @@ mod tests {
             copied_lines: 0,
             copied_session_ids: vec![],
             copied_usage: 0,
+            copied_tokens: BTreeMap::new(),
             malformed: 0,
             synthetic: 0,
             bytes_read: 0,
@@ -340,6 +367,14 @@ mod tests {
         );
         main.copied_lines = 5;
         main.copied_usage = 1;
+        main.copied_tokens.insert(
+            "a".into(),
+            Tokens {
+                input: 10,
+                output: 1,
+                ..Default::default()
+            },
+        );
         let mut s = session(main);
         s.parent_baseline = Some(cs("a", 10, 1, 1.0));
         let a = attribute(std::slice::from_ref(&s));
@@ -350,12 +385,15 @@ mod tests {
         let a = attribute(std::slice::from_ref(&s));
         assert_eq!(a.models["a"].tokens().input, 10);
         assert_eq!(a.claude_cost_usd, Some(1.0));
-        // Parent unknown: transcript lines only.
-        s.parent_baseline = None;
-        s.main.as_mut().unwrap().run_cost_state = Some(cs("a", 20, 2, 2.0));
-        let a = attribute(&[s]);
-        assert_eq!(a.basis, Basis::Transcript);
-        assert_eq!(a.models["a"].tokens().input, 10);
+        // Parent unknown, or a wrong guess (holds less than was copied from it), while the
+        // figure includes the copies: transcript lines only.
+        for parent in [None, Some(cs("a", 0, 0, 0.0))] {
+            s.parent_baseline = parent;
+            s.main.as_mut().unwrap().run_cost_state = Some(cs("a", 20, 2, 2.0));
+            let a = attribute(std::slice::from_ref(&s));
+            assert_eq!(a.basis, Basis::Transcript);
+            assert_eq!(a.models["a"].tokens().input, 10);
+        }
     }
 
     #[test]

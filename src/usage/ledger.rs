@@ -124,6 +124,9 @@ pub struct LedgerRecord {
     /// Malformed and `<synthetic>` transcript lines skipped.
     #[serde(default)]
     pub skipped_lines: u64,
+    /// The cost-allocation tags of the run's profiles (for `report --by tag:KEY`).
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 /// What [`read`] found.
@@ -222,6 +225,7 @@ pub(crate) mod tests {
             claude_cost_usd: Some(0.5),
             prices_version: "2026-11-28".into(),
             skipped_lines: 0,
+            tags: Default::default(),
         }
     }
 

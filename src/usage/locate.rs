@@ -69,7 +69,9 @@ pub fn subagents_dir(project_dir: &Path, session_id: &str) -> PathBuf {
 
 /// `<config dir>/sessions/<pid>.json`.
 pub fn pid_file(claude_config_dir: &Path, pid: u32) -> PathBuf {
-    claude_config_dir.join("sessions").join(format!("{pid}.json"))
+    claude_config_dir
+        .join("sessions")
+        .join(format!("{pid}.json"))
 }
 
 /// The transcript of `session_id`: in `project_dir` if it is there, else in any other project
@@ -132,7 +134,7 @@ mod tests {
             "-home-dev-With-Space--n--c-d--dir"
         );
         // An astral character is two UTF-16 units, so two dashes.
-        assert_eq!(encode_project_dir("/a/😀b"), "--a---b");
+        assert_eq!(encode_project_dir("/a/😀b"), "-a---b");
     }
 
     #[test]

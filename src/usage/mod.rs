@@ -3,6 +3,15 @@
 pub mod tokens;
 
 pub use tokens::Tokens;
+
+pub mod attribute;
 pub mod ledger;
+pub mod locate;
+pub mod pid_watch;
 pub mod pricing;
+pub mod record;
+pub mod run;
+pub mod scan;
+pub mod session_plan;
+pub mod summary;
 pub mod transcript;

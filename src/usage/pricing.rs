@@ -332,19 +332,28 @@ impl PriceTable {
                 Err(_) => (None, Scope::Global),
             }
         };
-        let entry = model_id
-            .as_deref()
-            .and_then(|m| self.key_of(m))
-            .map(|k| (k.to_string(), &self.models[k]));
-        match entry {
-            Some((key, p)) => Resolved {
-                model_id: Some(key),
-                name: Some(p.name.clone()),
+        match model_id {
+            Some(m) => self.resolve_model(&m, scope),
+            None => Resolved {
+                model_id: None,
+                name: None,
+                scope,
+                known_price: false,
+            },
+        }
+    }
+
+    /// A known model id in a known scope (e.g. the launcher's own profile list).
+    pub fn resolve_model(&self, model_id: &str, scope: Scope) -> Resolved {
+        match self.key_of(model_id) {
+            Some(key) => Resolved {
+                model_id: Some(key.to_string()),
+                name: self.models.get(key).map(|p| p.name.clone()),
                 scope,
                 known_price: true,
             },
             None => Resolved {
-                model_id,
+                model_id: Some(model_id.to_string()),
                 name: None,
                 scope,
                 known_price: false,

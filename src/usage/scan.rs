@@ -9,6 +9,7 @@
 //!   line stamped at or after the run's start time. A `--fork-session` file begins with copies of
 //!   the parent's lines, stamped with their original (older) times: those are never the run's.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -17,7 +18,9 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use memchr::memmem;
 
-use crate::usage::transcript::{self, CostState, Line, UsageLine};
+use crate::usage::Tokens;
+use crate::usage::attribute::UNKNOWN_MODEL;
+use crate::usage::transcript::{self, CostState, DedupKey, Line, UsageLine, dedup_key};
 
 /// Read size for forward and backward scans.
 const CHUNK: usize = 1 << 20;
@@ -89,8 +92,11 @@ pub struct FileScan {
     pub copied_lines: usize,
     /// `sessionId`s of copied usage lines (they may name the parent session).
     pub copied_session_ids: Vec<String>,
-    /// Usage lines of the copies, deduplicated later (only used to explain a fork).
+    /// Usage lines among the copies.
     pub copied_usage: usize,
+    /// The copies' requests (deduplicated), summed per requested id: what the parent had at
+    /// least, used to check a guessed parent and a fork's inherited figure.
+    pub copied_tokens: BTreeMap<String, Tokens>,
     /// Malformed lines in the run's part (an unterminated last line is not counted).
     pub malformed: usize,
     /// `<synthetic>` API-error lines in the run's part.
@@ -123,10 +129,12 @@ pub fn scan_file(path: &Path, start: Start, cutoff: &Cutoff) -> Result<FileScan>
         copied_lines: 0,
         copied_session_ids: Vec::new(),
         copied_usage: 0,
+        copied_tokens: BTreeMap::new(),
         malformed: 0,
         synthetic: 0,
         bytes_read: 0,
     };
+    let mut copies: HashMap<DedupKey, (String, Tokens)> = HashMap::new();
     f.seek(SeekFrom::Start(from))
         .with_context(|| format!("cannot read {}", path.display()))?;
     let read = for_each_line(&mut f, |line, terminated| {
@@ -146,6 +154,15 @@ pub fn scan_file(path: &Path, start: Start, cutoff: &Cutoff) -> Result<FileScan>
                 Ok(Line::CostState(c)) => scan.baseline = Baseline::Found(c),
                 Ok(Line::Usage(u)) => {
                     scan.copied_usage += 1;
+                    let model = u.priced_id().unwrap_or(UNKNOWN_MODEL).to_string();
+                    let key = dedup_key(&u).unwrap_or(DedupKey {
+                        message_id: format!("#{}", scan.copied_usage),
+                        request_id: None,
+                    });
+                    let e = copies.entry(key).or_insert((model, u.tokens));
+                    if u.tokens.output > e.1.output {
+                        e.1 = u.tokens;
+                    }
                     if let Some(s) = u.session_id
                         && !scan.copied_session_ids.contains(&s)
                     {
@@ -175,6 +192,9 @@ pub fn scan_file(path: &Path, start: Start, cutoff: &Cutoff) -> Result<FileScan>
     })
     .with_context(|| format!("cannot read {}", path.display()))?;
     scan.bytes_read = read;
+    for (model, t) in copies.into_values() {
+        scan.copied_tokens.entry(model).or_default().add(&t);
+    }
     Ok(scan)
 }
 
@@ -323,7 +343,7 @@ mod tests {
 
     fn at(iso: &str) -> SystemTime {
         let ts: jiff::Timestamp = iso.parse().unwrap();
-        SystemTime::from(ts)
+        SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(ts.as_millisecond() as u64)
     }
 
     fn usage_line(id: &str, ts: &str, input: u64) -> String {
@@ -343,7 +363,7 @@ mod tests {
         let c = Cutoff::new(at("2026-11-28T13:25:07.793Z"));
         assert_eq!(c.is_new("2026-11-28T13:25:07.793Z"), Some(true));
         assert_eq!(c.is_new("2026-11-28T13:25:07.792Z"), Some(false));
-        assert_eq!(c.is_new("2026-11-28T14:25:07+01:00"), Some(true));
+        assert_eq!(c.is_new("2026-11-28T14:25:08+01:00"), Some(true));
         assert_eq!(c.is_new("2026-11-28T14:25:07.000+01:00"), Some(false));
         assert_eq!(c.is_new("yesterday"), None);
     }
@@ -364,9 +384,18 @@ mod tests {
         let off = old.len() as u64;
         let mut f = std::fs::OpenOptions::new().append(true).open(&p).unwrap();
         writeln!(f, "{}", usage_line("b", "2026-01-02T00:00:00.000Z", 20)).unwrap();
-        writeln!(f, "{{garbage").unwrap();
+        writeln!(
+            f,
+            r#"{{"type":"assistant","message":{{"usage":{{"input_tokens":"#
+        )
+        .unwrap();
         writeln!(f, "{}", cost_state(30)).unwrap();
-        write!(f, "{}", &usage_line("c", "2026-01-02T00:00:01.000Z", 5)[..40]).unwrap();
+        write!(
+            f,
+            "{}",
+            &usage_line("c", "2026-01-02T00:00:01.000Z", 5)[..40]
+        )
+        .unwrap();
         let s = scan_file(
             &p,
             Start::Offset(off),
@@ -388,9 +417,11 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("fork.jsonl");
         let text = [
-            r#"{"type":"user","timestamp":"2026-01-01T00:00:00.000Z","sessionId":"parent"}"#.to_string(),
+            r#"{"type":"user","timestamp":"2026-01-01T00:00:00.000Z","sessionId":"parent"}"#
+                .to_string(),
             usage_line("a", "2026-01-01T00:00:01.000Z", 10).replace("\"s\"", "\"parent\""),
-            r#"{"type":"user","timestamp":"2026-01-02T00:00:00.000Z","sessionId":"fork"}"#.to_string(),
+            r#"{"type":"user","timestamp":"2026-01-02T00:00:00.000Z","sessionId":"fork"}"#
+                .to_string(),
             usage_line("b", "2026-01-02T00:00:01.000Z", 20),
             cost_state(30),
         ]
@@ -400,6 +431,7 @@ mod tests {
         let s = scan_file(&p, Start::Cutoff, &Cutoff::new(at("2026-01-01T12:00:00Z"))).unwrap();
         assert_eq!(s.copied_lines, 2);
         assert_eq!(s.copied_usage, 1);
+        assert_eq!(s.copied_tokens["arn:m"].input, 10);
         assert_eq!(s.copied_session_ids, vec!["parent".to_string()]);
         assert_eq!(s.baseline, Baseline::NotInFile);
         assert_eq!(s.usage.len(), 1);

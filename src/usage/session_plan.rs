@@ -291,7 +291,10 @@ mod tests {
             };
             assert!(is_uuid(id));
             assert_eq!(id.as_bytes()[14], b'4');
-            assert_eq!(p.extra_args, vec![OsString::from("--session-id"), OsString::from(id)]);
+            assert_eq!(
+                p.extra_args,
+                vec![OsString::from("--session-id"), OsString::from(id)]
+            );
             assert!(!p.fork && !p.no_session);
         }
         assert_ne!(plan(&[]).hint, plan(&[]).hint, "random ids");
@@ -311,7 +314,10 @@ mod tests {
             (&["-c"], SessionHint::Unknown),
             (&["-pc", "x"], SessionHint::Unknown),
             (&["--session-id", ID], SessionHint::Named(ID.into())),
-            (&[&format!("--session-id={ID}"), "-p", "x"], SessionHint::Named(ID.into())),
+            (
+                &[&format!("--session-id={ID}"), "-p", "x"],
+                SessionHint::Named(ID.into()),
+            ),
             (&["--session-id", "not-a-uuid"], SessionHint::Unknown),
             (&["--from-pr", "12"], SessionHint::Unknown),
         ];
@@ -364,7 +370,10 @@ mod tests {
         let p = plan_session(&args);
         assert_eq!(p.hint, SessionHint::Unknown);
         assert!(p.extra_args.is_empty());
-        let args = vec![OsString::from("--session-id"), OsString::from_vec(vec![0xff])];
+        let args = vec![
+            OsString::from("--session-id"),
+            OsString::from_vec(vec![0xff]),
+        ];
         assert!(plan_session(&args).extra_args.is_empty());
     }
 

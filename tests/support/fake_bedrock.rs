@@ -102,11 +102,24 @@ impl Fault {
             message: message.to_string(),
         }
     }
+    /// 403 with real Bedrock's model-access message. Claude Code 2.1.332 gives up on this one at
+    /// once (exit 1), while it retries a 403 worded like [`Fault::access_denied_iam`].
     pub fn access_denied() -> Fault {
         Fault::status(
             403,
             "AccessDeniedException",
-            "User: arn:aws:iam::123456789012:user/fake is not authorized to perform this action",
+            "You don't have access to the model with the specified model ID.",
+        )
+    }
+    /// 403 worded like an IAM denial of `action` (e.g. `bedrock:CreateInferenceProfile`), as the
+    /// control plane words it.
+    pub fn access_denied_iam(action: &str) -> Fault {
+        Fault::status(
+            403,
+            "AccessDeniedException",
+            &format!(
+                "User: arn:aws:iam::123456789012:user/fake is not authorized to perform: {action} because no identity-based policy allows the {action} action"
+            ),
         )
     }
     pub fn throttling() -> Fault {
@@ -334,7 +347,12 @@ impl FakeBedrock {
     /// Creates an application profile directly (no request, no validation of the name). Panics
     /// when `copy_from` is not a known system profile ARN or a Claude foundation-model ARN of this
     /// region, or when the name is taken: both are mistakes in the test's setup.
-    pub fn add_application_profile(&self, name: &str, copy_from: &str, tags: &[(&str, &str)]) -> String {
+    pub fn add_application_profile(
+        &self,
+        name: &str,
+        copy_from: &str,
+        tags: &[(&str, &str)],
+    ) -> String {
         self.try_add_application_profile(name, copy_from, tags)
             .unwrap_or_else(|e| panic!("FakeBedrock::add_application_profile: {e}"))
     }
@@ -348,7 +366,9 @@ impl FakeBedrock {
     ) -> Result<String, String> {
         let mut st = self.state();
         if st.app_by_name(name).is_some() {
-            return Err(format!("an application profile named {name:?} already exists"));
+            return Err(format!(
+                "an application profile named {name:?} already exists"
+            ));
         }
         let models = st
             .resolve_copy_from(copy_from)
@@ -473,6 +493,8 @@ impl FakeBedrock {
 
 impl std::fmt::Debug for FakeBedrock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeBedrock").field("url", &self.url()).finish()
+        f.debug_struct("FakeBedrock")
+            .field("url", &self.url())
+            .finish()
     }
 }

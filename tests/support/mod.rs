@@ -73,7 +73,15 @@ impl TestEnv {
             std::fs::create_dir_all(d).expect("mkdir");
         }
         write_executable(&bin_dir.join("claude"), FAKE_CLAUDE);
-        Self { root, home, work, bin_dir, out, fake: FakeBedrock::start(), extra_env: Vec::new() }
+        Self {
+            root,
+            home,
+            work,
+            bin_dir,
+            out,
+            fake: FakeBedrock::start(),
+            extra_env: Vec::new(),
+        }
     }
 
     /// The path of the temp root (canonical).
@@ -87,7 +95,8 @@ impl TestEnv {
     }
 
     pub fn set(&mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> &mut Self {
-        self.extra_env.push((k.as_ref().to_owned(), Some(v.as_ref().to_owned())));
+        self.extra_env
+            .push((k.as_ref().to_owned(), Some(v.as_ref().to_owned())));
         self
     }
 
@@ -102,13 +111,20 @@ impl TestEnv {
         c.current_dir(&self.work);
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy().into_owned();
-            if ["AWS_", "ANTHROPIC_", "CLAUDE_", "CC_BEDROCK_", "XDG_"].iter().any(|p| k.starts_with(p)) || k == "NO_COLOR" {
+            if ["AWS_", "ANTHROPIC_", "CLAUDE_", "CC_BEDROCK_", "XDG_"]
+                .iter()
+                .any(|p| k.starts_with(p))
+                || k == "NO_COLOR"
+            {
                 c.env_remove(&k);
             }
         }
         c.env("HOME", &self.home)
             .env("USER", "alice")
-            .env("PATH", format!("{}:/usr/local/bin:/usr/bin:/bin", self.bin_dir.display()))
+            .env(
+                "PATH",
+                format!("{}:/usr/local/bin:/usr/bin:/bin", self.bin_dir.display()),
+            )
             .env("CC_BEDROCK_CEILING_DIRECTORIES", self.base())
             .env("FAKE_CLAUDE_OUT", &self.out)
             .env("AWS_ACCESS_KEY_ID", "AKIDTESTFAKE")
@@ -162,17 +178,24 @@ impl TestEnv {
         for entry in std::fs::read_dir(&self.out).expect("read out dir") {
             let path = entry.expect("entry").path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let Some(pid) = name.strip_suffix(".args") else { continue };
+            let Some(pid) = name.strip_suffix(".args") else {
+                continue;
+            };
             let args = split_nul(&std::fs::read(&path).expect("args"));
             let env_bytes = std::fs::read(self.out.join(format!("{pid}.env"))).unwrap_or_default();
             let env = split_nul(&env_bytes)
                 .into_iter()
                 .filter_map(|kv| {
                     let kv = kv.to_string_lossy().into_owned();
-                    kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))
+                    kv.split_once('=')
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
                 })
                 .collect();
-            out.push(Invocation { pid: pid.parse().unwrap_or(0), args, env });
+            out.push(Invocation {
+                pid: pid.parse().unwrap_or(0),
+                args,
+                env,
+            });
         }
         out.sort_by_key(|i| i.pid);
         out
@@ -187,7 +210,10 @@ impl TestEnv {
 }
 
 fn split_nul(bytes: &[u8]) -> Vec<OsString> {
-    let mut parts: Vec<OsString> = bytes.split(|&b| b == 0).map(|p| OsString::from_vec(p.to_vec())).collect();
+    let mut parts: Vec<OsString> = bytes
+        .split(|&b| b == 0)
+        .map(|p| OsString::from_vec(p.to_vec()))
+        .collect();
     if bytes.ends_with(&[0]) || bytes.is_empty() {
         parts.pop();
     }

@@ -329,9 +329,7 @@ fn head_is_not_assistant(head: &[u8]) -> bool {
     let msg = memchr::memmem::find(head, b"\"message\":");
     let ty = memchr::memmem::find(head, b"\"type\":\"");
     match (ty, msg) {
-        (Some(t), m) if m.is_none_or(|m| t < m) => {
-            !head[t + 8..].starts_with(b"assistant\"")
-        }
+        (Some(t), m) if m.is_none_or(|m| t < m) => !head[t + 8..].starts_with(b"assistant\""),
         _ => false,
     }
 }
@@ -423,7 +421,10 @@ mod tests {
     #[test]
     fn resumes_from_an_offset_and_merges() {
         let a = line("m1", "r1", 1, "2026-11-28T10:00:00Z") + "\n";
-        let b = line("m1", "r1", 9, "2026-11-28T10:00:01Z") + "\n" + &line("m3", "r3", 2, "2026-11-28T10:00:02Z") + "\n";
+        let b = line("m1", "r1", 9, "2026-11-28T10:00:01Z")
+            + "\n"
+            + &line("m3", "r3", 2, "2026-11-28T10:00:02Z")
+            + "\n";
         let mut d = FileData::default();
         let e1 = scan_bytes(a.as_bytes(), 0, &mut d);
         let whole = a.clone() + &b;
@@ -462,9 +463,17 @@ mod tests {
 
     #[test]
     fn head_detection() {
-        assert!(head_is_not_assistant(br#"{"parentUuid":"p","type":"user","message":{"#));
-        assert!(!head_is_not_assistant(br#"{"parentUuid":"p","message":{"type":"message""#));
-        assert!(!head_is_not_assistant(br#"{"type":"assistant","message":{"#));
-        assert!(!head_is_not_assistant(br#"{"parentUuid":"p","attachment":"#));
+        assert!(head_is_not_assistant(
+            br#"{"parentUuid":"p","type":"user","message":{"#
+        ));
+        assert!(!head_is_not_assistant(
+            br#"{"parentUuid":"p","message":{"type":"message""#
+        ));
+        assert!(!head_is_not_assistant(
+            br#"{"type":"assistant","message":{"#
+        ));
+        assert!(!head_is_not_assistant(
+            br#"{"parentUuid":"p","attachment":"#
+        ));
     }
 }

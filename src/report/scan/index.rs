@@ -181,9 +181,8 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<FileEntry>> {
         let ns = d.count()?;
         let mut strings = Vec::with_capacity(ns);
         for _ in 0..ns {
-            strings.push(
-                String::from_utf8(d.bytes()?.to_vec()).context("report index: bad string")?,
-            );
+            strings
+                .push(String::from_utf8(d.bytes()?.to_vec()).context("report index: bad string")?);
         }
         let nr = d.count()?;
         let mut reqs = Vec::with_capacity(nr);

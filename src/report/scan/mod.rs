@@ -122,7 +122,13 @@ pub fn scan(opts: &ScanOptions) -> (Vec<Scanned>, ScanStats) {
         match plan {
             Plan::Keep(e) => {
                 stats.files_unchanged += 1;
-                keep.push((i, Scanned { entry: e, tail: Vec::new() }));
+                keep.push((
+                    i,
+                    Scanned {
+                        entry: e,
+                        tail: Vec::new(),
+                    },
+                ));
             }
             p => jobs.push((i, p)),
         }
@@ -282,7 +288,9 @@ fn tail_hash(file: &File, offset: u64) -> Option<u64> {
 
 /// Modification time in ns since the epoch.
 pub fn mtime_ns(m: &std::fs::Metadata) -> i64 {
-    m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec())
+    m.mtime()
+        .saturating_mul(1_000_000_000)
+        .saturating_add(m.mtime_nsec())
 }
 
 /// Distinct paths, for the tests.

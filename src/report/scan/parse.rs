@@ -85,19 +85,19 @@ impl UsageRec<'_> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Top<'a> {
-    #[serde(rename = "type", default, borrow)]
+    #[serde(rename = "type", default, borrow, deserialize_with = "opt_cow")]
     kind: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     session_id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     request_id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     requested_model: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     timestamp: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     cwd: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     git_branch: Option<Cow<'a, str>>,
     #[serde(default)]
     is_api_error_message: Option<bool>,
@@ -134,6 +134,14 @@ impl<'a> Top<'a> {
             tokens: usage.tokens(),
         })
     }
+}
+
+/// An optional string, borrowed from the input when it has no escapes. (serde does not borrow
+/// through `Option<Cow<str>>` by itself; the newtype makes it.)
+fn opt_cow<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct W<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<W<'a>>::deserialize(d)?.map(|w| w.0))
 }
 
 /// `message`: an object, or anything else (skipped without buffering).
@@ -181,9 +189,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for MaybeMessage<'a> {
 
 #[derive(Deserialize)]
 struct Message<'a> {
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     model: Option<Cow<'a, str>>,
     #[serde(default)]
     usage: Option<Usage>,
@@ -242,7 +250,10 @@ impl Usage {
             cache_write_5m: w5,
             cache_write_1h: w1,
             cache_read: self.cache_read_input_tokens.0,
-            web_search_requests: self.server_tool_use.as_ref().map_or(0, |s| s.web_search_requests.0),
+            web_search_requests: self
+                .server_tool_use
+                .as_ref()
+                .map_or(0, |s| s.web_search_requests.0),
         }
     }
 }
@@ -287,7 +298,11 @@ impl<'de> Deserialize<'de> for Count {
 /// Unix milliseconds of an RFC 3339 timestamp. The shape Claude Code writes
 /// (`2026-11-28T13:25:07.793Z`) is decoded directly; anything else goes through jiff.
 pub fn parse_ts_ms(s: &str) -> Option<i64> {
-    fast_ts(s.as_bytes()).or_else(|| s.parse::<jiff::Timestamp>().ok().map(|t| t.as_millisecond()))
+    fast_ts(s.as_bytes()).or_else(|| {
+        s.parse::<jiff::Timestamp>()
+            .ok()
+            .map(|t| t.as_millisecond())
+    })
 }
 
 fn fast_ts(b: &[u8]) -> Option<i64> {
@@ -332,11 +347,7 @@ fn fast_ts(b: &[u8]) -> Option<i64> {
     if period::civil(day) != (y as i32, mo as u8, d as u8) {
         return None;
     }
-    Some(
-        i64::from(day) * 86_400_000
-            + i64::from(h * 3600 + mi * 60 + s) * 1000
-            + i64::from(ms),
-    )
+    Some(i64::from(day) * 86_400_000 + i64::from(h * 3600 + mi * 60 + s) * 1000 + i64::from(ms))
 }
 
 #[cfg(test)]
@@ -354,7 +365,10 @@ mod tests {
         assert_eq!(u.request_id.as_deref(), Some("req_1"));
         assert_eq!(u.model.as_deref(), Some("claude-sonnet-4-5-20250929"));
         assert!(u.requested.as_deref().unwrap().ends_with("/abc"));
-        assert_eq!((u.session.as_deref(), u.cwd.as_deref(), u.branch.as_deref()), (Some("s1"), Some("/home/dev/x"), Some("main")));
+        assert_eq!(
+            (u.session.as_deref(), u.cwd.as_deref(), u.branch.as_deref()),
+            (Some("s1"), Some("/home/dev/x"), Some("main"))
+        );
         assert_eq!(
             u.tokens,
             Tokens {
@@ -366,7 +380,13 @@ mod tests {
                 web_search_requests: 1
             }
         );
-        assert_eq!(u.ts_ms, "2026-11-28T13:26:23.174Z".parse::<jiff::Timestamp>().unwrap().as_millisecond());
+        assert_eq!(
+            u.ts_ms,
+            "2026-11-28T13:26:23.174Z"
+                .parse::<jiff::Timestamp>()
+                .unwrap()
+                .as_millisecond()
+        );
         // The streaming parser agrees.
         assert_eq!(parse_reader(LINE.as_bytes()), Parsed::Usage(u.clone()));
     }

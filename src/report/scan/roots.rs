@@ -104,8 +104,8 @@ mod tests {
         assert_eq!(
             names,
             vec![
-                "projects/-home-x/s1.jsonl",
-                "projects/-home-x/s1/subagents/agent-a.jsonl"
+                "projects/-home-x/s1/subagents/agent-a.jsonl",
+                "projects/-home-x/s1.jsonl"
             ]
         );
         assert!(discover(&[d.path().join("missing")]).is_empty());

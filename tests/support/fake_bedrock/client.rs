@@ -133,8 +133,13 @@ impl Conn {
             .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
         if chunked {
             resp.complete = read_chunked(&mut self.reader, &mut resp.body)?;
-        } else if let Some(len) = resp.header("content-length").and_then(|v| v.parse::<usize>().ok()) {
-            (&mut self.reader).take(len as u64).read_to_end(&mut resp.body)?;
+        } else if let Some(len) = resp
+            .header("content-length")
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            (&mut self.reader)
+                .take(len as u64)
+                .read_to_end(&mut resp.body)?;
             resp.complete = resp.body.len() == len;
         } else {
             self.reader.read_to_end(&mut resp.body)?;
@@ -196,7 +201,10 @@ pub fn post_json(url: &str, path: &str, body: &serde_json::Value) -> io::Result<
     c.send(
         "POST",
         path,
-        &[("Connection", "close"), ("Content-Type", "application/json")],
+        &[
+            ("Connection", "close"),
+            ("Content-Type", "application/json"),
+        ],
         body.to_string().as_bytes(),
     )
 }

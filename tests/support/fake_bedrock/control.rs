@@ -172,7 +172,10 @@ fn parse_tags(v: Option<&Value>) -> Option<Vec<(String, String)>> {
     }
 }
 
-fn str_field<'a>(body: &'a serde_json::Map<String, Value>, key: &str) -> Result<Option<&'a str>, Response> {
+fn str_field<'a>(
+    body: &'a serde_json::Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'a str>, Response> {
     match body.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -211,13 +214,34 @@ fn create_inner(state: &mut State, req: &Request) -> Result<Response, Response> 
     let mut v = Violations::default();
     match name {
         None => v.add("null", "inferenceProfileName", "Member must not be null"),
-        Some(n) => v.check_string(n, "inferenceProfileName", 1, 64, validate::NAME_PATTERN, validate::is_valid_name_chars),
+        Some(n) => v.check_string(
+            n,
+            "inferenceProfileName",
+            1,
+            64,
+            validate::NAME_PATTERN,
+            validate::is_valid_name_chars,
+        ),
     }
     if let Some(d) = description {
-        v.check_string(d, "description", 1, 200, validate::DESCRIPTION_PATTERN, validate::is_valid_description_chars);
+        v.check_string(
+            d,
+            "description",
+            1,
+            200,
+            validate::DESCRIPTION_PATTERN,
+            validate::is_valid_description_chars,
+        );
     }
     if let Some(t) = token {
-        v.check_string(t, "clientRequestToken", 1, 256, validate::TOKEN_PATTERN, validate::is_valid_token);
+        v.check_string(
+            t,
+            "clientRequestToken",
+            1,
+            256,
+            validate::TOKEN_PATTERN,
+            validate::is_valid_token,
+        );
     }
     match copy_from {
         None => v.add("null", "modelSource", "Member must not be null"),
@@ -280,13 +304,18 @@ fn create_inner(state: &mut State, req: &Request) -> Result<Response, Response> 
     }
     let arn = state.insert_app(name, description, copy_from, models, tags);
     if let Some(t) = token {
-        state.tokens.insert(t.to_string(), (fingerprint, arn.clone()));
+        state
+            .tokens
+            .insert(t.to_string(), (fingerprint, arn.clone()));
     }
     Ok(created(&arn))
 }
 
 fn created(arn: &str) -> Response {
-    Response::json(201, &json!({ "inferenceProfileArn": arn, "status": "ACTIVE" }))
+    Response::json(
+        201,
+        &json!({ "inferenceProfileArn": arn, "status": "ACTIVE" }),
+    )
 }
 
 fn conflict(name: &str) -> Response {
@@ -297,7 +326,12 @@ fn conflict(name: &str) -> Response {
     )
 }
 
-fn fingerprint(name: &str, description: Option<&str>, copy_from: &str, tags: &[(String, String)]) -> String {
+fn fingerprint(
+    name: &str,
+    description: Option<&str>,
+    copy_from: &str,
+    tags: &[(String, String)],
+) -> String {
     let mut tags = tags.to_vec();
     tags.sort();
     json!([name, description, copy_from, tags]).to_string()
@@ -330,10 +364,15 @@ fn list_tags(state: &mut State, req: &Request) -> Response {
 }
 
 /// Finds the application profile a tag operation targets.
-fn taggable<'a>(state: &'a mut State, arn: &str) -> Result<&'a mut super::state::Profile, Response> {
+fn taggable<'a>(
+    state: &'a mut State,
+    arn: &str,
+) -> Result<&'a mut super::state::Profile, Response> {
     match state.profiles.iter_mut().find(|p| p.arn == arn) {
         None => Err(not_found(arn)),
-        Some(p) if p.kind == Kind::System => Err(validation("System-defined inference profiles cannot be tagged.")),
+        Some(p) if p.kind == Kind::System => Err(validation(
+            "System-defined inference profiles cannot be tagged.",
+        )),
         Some(p) => Ok(p),
     }
 }
@@ -343,7 +382,11 @@ fn tag_resource(state: &mut State, req: &Request) -> Response {
         let body = json_body(req)?;
         let arn = resource_arn(&body)?;
         let Some(tags) = parse_tags(body.get("tags")) else {
-            return Err(Response::error(400, "SerializationException", "tags must be a list of {key, value}."));
+            return Err(Response::error(
+                400,
+                "SerializationException",
+                "tags must be a list of {key, value}.",
+            ));
         };
         let mut v = Violations::default();
         v.check_tags(&tags, "tags");
@@ -376,7 +419,10 @@ fn untag_resource(state: &mut State, req: &Request) -> Response {
         let body = json_body(req)?;
         let arn = resource_arn(&body)?;
         let keys: Vec<String> = match body.get("tagKeys") {
-            Some(Value::Array(a)) => a.iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect(),
             _ => return Err(validation("tagKeys must be a list of strings.")),
         };
         let p = taggable(state, &arn)?;

@@ -99,10 +99,15 @@ pub fn decode_one(buf: &[u8]) -> Result<(Frame, usize), String> {
         return Err("prelude CRC mismatch".into());
     }
     if total < PRELUDE_LEN + TRAILER_LEN + hlen {
-        return Err(format!("frame length {total} smaller than its headers ({hlen})"));
+        return Err(format!(
+            "frame length {total} smaller than its headers ({hlen})"
+        ));
     }
     if buf.len() < total {
-        return Err(format!("truncated frame: need {total} bytes, have {}", buf.len()));
+        return Err(format!(
+            "truncated frame: need {total} bytes, have {}",
+            buf.len()
+        ));
     }
     let message_crc = be_u32(&buf[total - 4..total]);
     if crc32fast::hash(&buf[..total - 4]) != message_crc {
@@ -130,7 +135,8 @@ fn decode_headers(mut h: &[u8]) -> Result<Vec<(String, String)>, String> {
         if h.len() < start + vlen {
             return Err(format!("header {name}: truncated value"));
         }
-        let value = String::from_utf8(h[start..start + vlen].to_vec()).map_err(|e| e.to_string())?;
+        let value =
+            String::from_utf8(h[start..start + vlen].to_vec()).map_err(|e| e.to_string())?;
         out.push((name, value));
         h = &h[start + vlen..];
     }

@@ -82,7 +82,10 @@ fn read_line(r: &mut impl BufRead, budget: &mut u64) -> Result<Option<String>, R
 
 /// Reads the next request; `Ok(None)` on a clean EOF between requests. `w` is used only to send
 /// `100 Continue` when the client asked for it.
-pub fn read_request(r: &mut impl BufRead, w: &mut impl Write) -> Result<Option<Request>, ReadError> {
+pub fn read_request(
+    r: &mut impl BufRead,
+    w: &mut impl Write,
+) -> Result<Option<Request>, ReadError> {
     let mut budget = MAX_HEAD_BYTES;
     // Tolerate stray CRLFs between requests (RFC 9112 §2.2).
     let line = loop {
@@ -184,7 +187,8 @@ impl Response {
     /// An AWS rest-json error: status, `x-amzn-errortype`, body `{"message": ...}`.
     pub fn error(status: u16, error_type: &str, message: &str) -> Self {
         let mut r = Self::json(status, &serde_json::json!({ "message": message }));
-        r.headers.push(("x-amzn-errortype".into(), error_type.into()));
+        r.headers
+            .push(("x-amzn-errortype".into(), error_type.into()));
         r
     }
 }

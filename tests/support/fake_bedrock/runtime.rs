@@ -182,7 +182,11 @@ fn stream_events(message_id: &str, u: &FakeUsage, reply: &Reply) -> Vec<Value> {
 /// Answers a runtime request (`op` is `Invoke` or `InvokeStream`).
 pub fn handle(state: &State, op: Op, req: &Request) -> Response {
     let Some(model_id) = model_id_from_path(&req.path) else {
-        return Response::error(404, "UnknownOperationException", "No such runtime operation.");
+        return Response::error(
+            404,
+            "UnknownOperationException",
+            "No such runtime operation.",
+        );
     };
     // An application profile the fake does not know is refused like real Bedrock refuses it; any
     // other id is served, so tests can see untagged traffic in `invoked_model_ids()`.
@@ -206,8 +210,14 @@ pub fn handle(state: &State, op: Op, req: &Request) -> Response {
         return Response {
             status: 200,
             headers: vec![
-                ("Content-Type".into(), "application/vnd.amazon.eventstream".into()),
-                ("X-Amzn-Bedrock-Content-Type".into(), "application/json".into()),
+                (
+                    "Content-Type".into(),
+                    "application/vnd.amazon.eventstream".into(),
+                ),
+                (
+                    "X-Amzn-Bedrock-Content-Type".into(),
+                    "application/json".into(),
+                ),
             ],
             body: Body::Stream(frames),
         };
@@ -223,7 +233,10 @@ pub fn handle(state: &State, op: Op, req: &Request) -> Response {
     for (k, v) in [
         ("X-Amzn-Bedrock-Input-Token-Count", usage.input),
         ("X-Amzn-Bedrock-Output-Token-Count", usage.output),
-        ("X-Amzn-Bedrock-Cache-Read-Input-Token-Count", usage.cache_read),
+        (
+            "X-Amzn-Bedrock-Cache-Read-Input-Token-Count",
+            usage.cache_read,
+        ),
         (
             "X-Amzn-Bedrock-Cache-Write-Input-Token-Count",
             usage.cache_write_5m + usage.cache_write_1h,

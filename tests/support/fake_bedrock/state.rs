@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::util;
-use super::{AppProfile, Fault, FakeUsage, Op, Recorded};
+use super::{AppProfile, FakeUsage, Fault, Op, Recorded};
 
 /// Claude 4.x models of the price table (`reference/prices.toml`), with display names. Seeded as
 /// `global.`, `us.` and `eu.` system profiles (plus `apac.` for Sonnet 4.5).
@@ -14,9 +14,15 @@ pub const CLAUDE_4_MODELS: &[(&str, &str)] = &[
     ("anthropic.claude-opus-4-5-20251101-v1:0", "Claude Opus 4.5"),
     ("anthropic.claude-opus-4-6-v1", "Claude Opus 4.6"),
     ("anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4"),
-    ("anthropic.claude-sonnet-4-5-20250929-v1:0", "Claude Sonnet 4.5"),
+    (
+        "anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "Claude Sonnet 4.5",
+    ),
     ("anthropic.claude-sonnet-4-6", "Claude Sonnet 4.6"),
-    ("anthropic.claude-haiku-4-5-20251001-v1:0", "Claude Haiku 4.5"),
+    (
+        "anthropic.claude-haiku-4-5-20251001-v1:0",
+        "Claude Haiku 4.5",
+    ),
 ];
 
 /// Destination regions of geographic system profiles (the real lists are longer; 2-3 suffice).
@@ -47,7 +53,9 @@ pub fn anthropic_model_name(model_id: &str) -> String {
     let s = model_id.strip_prefix("anthropic.").unwrap_or(model_id);
     let s = s.split(':').next().unwrap_or(s);
     match s.rsplit_once("-v") {
-        Some((head, v)) if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()) => head.to_string(),
+        Some((head, v)) if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()) => {
+            head.to_string()
+        }
         _ => s.to_string(),
     }
 }
@@ -195,7 +203,11 @@ impl State {
 
     /// Adds a system-defined profile (idempotent).
     pub fn add_system(&mut self, id: &str) {
-        if self.profiles.iter().any(|p| p.kind == Kind::System && p.id == id) {
+        if self
+            .profiles
+            .iter()
+            .any(|p| p.kind == Kind::System && p.id == id)
+        {
             return;
         }
         let (prefix, model) = split_routing_prefix(id);
@@ -248,7 +260,9 @@ impl State {
 
     /// Finds a profile by id or ARN (what Get/Delete accept).
     pub fn find(&self, ident: &str) -> Option<&Profile> {
-        self.profiles.iter().find(|p| p.id == ident || p.arn == ident)
+        self.profiles
+            .iter()
+            .find(|p| p.id == ident || p.arn == ident)
     }
 
     pub fn find_by_arn(&self, arn: &str) -> Option<&Profile> {

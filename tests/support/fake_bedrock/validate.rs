@@ -39,7 +39,19 @@ pub fn is_valid_tag_chars(s: &str) -> bool {
         c.is_ascii_alphanumeric()
             || matches!(
                 c,
-                ' ' | '\t' | '\n' | '\u{0b}' | '\u{0c}' | '\r' | '.' | '_' | ':' | '/' | '=' | '+' | '@' | '-'
+                ' ' | '\t'
+                    | '\n'
+                    | '\u{0b}'
+                    | '\u{0c}'
+                    | '\r'
+                    | '.'
+                    | '_'
+                    | ':'
+                    | '/'
+                    | '='
+                    | '+'
+                    | '@'
+                    | '-'
             )
     })
 }
@@ -76,9 +88,17 @@ impl Violations {
     ) {
         let n = value.chars().count();
         if n < min {
-            self.add(value, field, &format!("Member must have length greater than or equal to {min}"));
+            self.add(
+                value,
+                field,
+                &format!("Member must have length greater than or equal to {min}"),
+            );
         } else if n > max {
-            self.add(value, field, &format!("Member must have length less than or equal to {max}"));
+            self.add(
+                value,
+                field,
+                &format!("Member must have length less than or equal to {max}"),
+            );
         } else if n > 0 && !ok(value) {
             self.add(
                 value,
@@ -92,8 +112,22 @@ impl Violations {
     pub fn check_tags(&mut self, tags: &[(String, String)], field: &str) {
         for (i, (k, v)) in tags.iter().enumerate() {
             let n = i + 1;
-            self.check_string(k, &format!("{field}.{n}.member.key"), 1, 128, TAG_PATTERN, is_valid_tag_chars);
-            self.check_string(v, &format!("{field}.{n}.member.value"), 0, 256, TAG_PATTERN, is_valid_tag_chars);
+            self.check_string(
+                k,
+                &format!("{field}.{n}.member.key"),
+                1,
+                128,
+                TAG_PATTERN,
+                is_valid_tag_chars,
+            );
+            self.check_string(
+                v,
+                &format!("{field}.{n}.member.value"),
+                0,
+                256,
+                TAG_PATTERN,
+                is_valid_tag_chars,
+            );
         }
     }
 
@@ -102,7 +136,10 @@ impl Violations {
         match self.0.len() {
             0 => None,
             1 => Some(format!("1 validation error detected: {}", self.0[0])),
-            n => Some(format!("{n} validation errors detected: {}", self.0.join("; "))),
+            n => Some(format!(
+                "{n} validation errors detected: {}",
+                self.0.join("; ")
+            )),
         }
     }
 }

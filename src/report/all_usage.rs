@@ -1,0 +1,235 @@
+//! `--all-usage`: the scanned transcripts as report items. Deduplicates requests across files
+//! (fork copies, duplicates: one request, the copy with the most output), prices each request
+//! with cc-bedrock's table (application-profile ARNs through the profile cache), and sorts its
+//! spend into routes for the coverage figure.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use super::items::{Dims, Item, NONE, Pool, Route};
+use super::scan::Scanned;
+use super::scan::file::Req;
+use super::scan::hash::Fast;
+use crate::cache::ProfileCache;
+use crate::models::{self, Scope};
+use crate::usage::Tokens;
+use crate::usage::pricing::{PriceTable, Rates};
+
+/// Everything pricing needs.
+pub struct PriceCtx<'a> {
+    pub table: &'a PriceTable,
+    pub cache: &'a ProfileCache,
+    /// Tags per profile ARN (from the ledger), for `--by tag:KEY`.
+    pub arn_tags: &'a HashMap<String, BTreeMap<String, String>>,
+    /// The user all this machine's transcripts belong to.
+    pub user: &'a str,
+}
+
+/// Ids whose usage could not be priced, for the footnote.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    /// Application-profile ARNs missing from the profile cache.
+    pub arns: BTreeSet<String>,
+    /// Model ids without a price.
+    pub models: BTreeSet<String>,
+}
+
+/// The per-request price of one (requested id, reported model) pair, resolved once.
+#[derive(Clone, Copy)]
+struct PriceFn {
+    standard: Rates,
+    /// The long-context threshold and rates, for the models that have them.
+    long: Option<(u64, Rates)>,
+}
+
+impl PriceFn {
+    fn new(table: &PriceTable, model_id: &str, scope: &Scope) -> Option<Self> {
+        let standard = table.rates(model_id, scope)?;
+        let long = table
+            .model(model_id)
+            .and_then(|p| p.long_context)
+            .and_then(|lc| {
+                // Ask the table for its long-context rates (scope multiplier included) with a
+                // request just over the threshold, so the rule lives in one place.
+                let probe = Tokens {
+                    input: lc.threshold_input_tokens.saturating_add(1),
+                    ..Tokens::default()
+                };
+                let d = table.request_cost(model_id, scope, &probe)?;
+                d.long_context
+                    .then_some((lc.threshold_input_tokens, d.rates))
+            });
+        Some(Self { standard, long })
+    }
+
+    fn cost(&self, t: &Tokens) -> f64 {
+        match self.long {
+            Some((th, r)) if t.input_side() > th => r.cost(t),
+            _ => self.standard.cost(t),
+        }
+    }
+}
+
+/// How one (requested id, reported model) pair shows in the report.
+#[derive(Clone, Copy)]
+struct Resolution {
+    route: Route,
+    /// What to list in the footnote when `price` is `None`.
+    unknown_label: u32,
+    profile: u32,
+    model: u32,
+    tags: u32,
+    price: Option<PriceFn>,
+}
+
+fn resolve(ctx: &PriceCtx<'_>, requested: &str, reported: &str, pool: &mut Pool) -> Resolution {
+    let is_arn = models::is_application_profile_arn(requested);
+    let cached = if is_arn {
+        ctx.cache.by_arn(requested)
+    } else {
+        None
+    };
+    if is_arn && cached.is_none() {
+        // Not ours (or the cache was cleared): the model behind it and its scope are unknown.
+        return Resolution {
+            unknown_label: pool.id(requested),
+            route: Route::UnknownArn,
+            profile: pool.id(requested),
+            model: pool.id(if reported.is_empty() {
+                requested
+            } else {
+                reported
+            }),
+            tags: pool.tags_id(ctx.arn_tags.get(requested).unwrap_or(&BTreeMap::new())),
+            price: None,
+        };
+    }
+    let r = ctx.table.resolve(requested, ctx.cache);
+    let price = r
+        .model_id
+        .as_deref()
+        .filter(|_| r.known_price)
+        .and_then(|m| PriceFn::new(ctx.table, m, &r.scope));
+    let model = r
+        .name
+        .clone()
+        .or(r.model_id.clone())
+        .unwrap_or_else(|| requested.to_string());
+    Resolution {
+        unknown_label: pool.id(r.model_id.as_deref().unwrap_or(requested)),
+        route: if cached.is_some() {
+            Route::Profile
+        } else {
+            Route::Outside
+        },
+        profile: pool.opt(cached.map(|p| p.name.as_str())),
+        model: pool.id(&model),
+        tags: match cached {
+            Some(_) => pool.tags_id(ctx.arn_tags.get(requested).unwrap_or(&BTreeMap::new())),
+            None => NONE,
+        },
+        price,
+    }
+}
+
+/// Deduplicates across files and calls `sink` with one priced item per request. `sink` returns
+/// whether the item was kept (inside the range and filters), so that only ids that show in the
+/// report end up in [`Unknown`].
+pub fn items(
+    scanned: &[Scanned],
+    ctx: &PriceCtx<'_>,
+    pool: &mut Pool,
+    mut sink: impl FnMut(&Item, &Pool) -> bool,
+) -> Unknown {
+    // 1. The winning copy of every request key. Files are in path order and `Req::beats` is a
+    //    strict order on (output, time), so the result does not depend on scan order.
+    let total: usize = scanned
+        .iter()
+        .map(|s| s.entry.data.reqs.len() + s.tail.len())
+        .sum();
+    let mut best: HashMap<u64, (u32, u32), Fast> =
+        HashMap::with_capacity_and_hasher(total, Fast::default());
+    let req_at = |f: u32, i: u32| -> &Req {
+        let s = &scanned[f as usize];
+        let n = s.entry.data.reqs.len();
+        let i = i as usize;
+        if i < n {
+            &s.entry.data.reqs[i]
+        } else {
+            &s.tail[i - n]
+        }
+    };
+    for (fi, s) in scanned.iter().enumerate() {
+        for (ri, r) in s.entry.data.reqs.iter().chain(s.tail.iter()).enumerate() {
+            let at = (fi as u32, ri as u32);
+            best.entry(r.key)
+                .and_modify(|cur| {
+                    if r.beats(req_at(cur.0, cur.1)) {
+                        *cur = at;
+                    }
+                })
+                .or_insert(at);
+        }
+    }
+
+    // 2. Each file's strings as pool ids (a handful per file).
+    let maps: Vec<Vec<u32>> = scanned
+        .iter()
+        .map(|s| s.entry.data.strings.iter().map(|x| pool.id(x)).collect())
+        .collect();
+    let user = pool.id(ctx.user);
+
+    // 3. Price and emit.
+    let mut unknown = Unknown::default();
+    let mut resolved: HashMap<(u32, u32), Resolution, Fast> = HashMap::default();
+    for &(fi, ri) in best.values() {
+        let r = req_at(fi, ri);
+        let map = &maps[fi as usize];
+        let g = |id: u32| map.get(id as usize).copied().unwrap_or(NONE);
+        let (priced, reported) = (g(r.priced), g(r.model));
+        let res = *resolved.entry((priced, reported)).or_insert_with(|| {
+            let requested = pool.get(priced).to_string();
+            let reported = pool.get(reported).to_string();
+            resolve(ctx, &requested, &reported, pool)
+        });
+        let session = match g(r.session) {
+            NONE => pool.id(&session_of_path(&scanned[fi as usize].entry.path)),
+            s => s,
+        };
+        let it = Item {
+            ts_ms: r.ts_ms,
+            dims: Dims {
+                session,
+                run: NONE,
+                profile: res.profile,
+                repo: g(r.cwd),
+                branch: g(r.branch),
+                model: res.model,
+                user,
+                tags: res.tags,
+            },
+            tokens: r.tokens,
+            cost: res.price.map(|p| p.cost(&r.tokens)),
+            requests: 1,
+            route: res.route,
+        };
+        if sink(&it, pool) && res.price.is_none() {
+            let label = pool.get(res.unknown_label).to_string();
+            if res.route == Route::UnknownArn {
+                unknown.arns.insert(label);
+            } else {
+                unknown.models.insert(label);
+            }
+        }
+    }
+    unknown
+}
+
+/// A session id from a transcript path, for lines without `sessionId`.
+fn session_of_path(path: &[u8]) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    Path::new(std::ffi::OsStr::from_bytes(path))
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
