@@ -79,7 +79,7 @@ Register-ArgumentCompleter -Native -CommandName 'cc-bedrock' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles cc-bedrock manages, with model, last local use and tags')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile: ARN, model, routing, tags, cache and local use')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one profile cc-bedrock manages, and forget it in the cache')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete the managed profiles this machine has not used for a while')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete the managed profiles this machine has not used for a while (asks first)')
             break
         }
         'cc-bedrock;profiles;list' {
@@ -111,7 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'cc-bedrock' -ScriptBlock {
             break
         }
         'cc-bedrock;profiles;prune' {
-            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Delete profiles not used locally for this many days')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Delete profiles whose last local run (or, if never run here, whose creation) is older than this many days')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region to look in (default: the Region a launch here would use)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of searching for .cc-bedrock.toml')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when stdin is not a terminal)')

@@ -72,7 +72,7 @@ set edit:completion:arg-completer[cc-bedrock] = {|@words|
             cand list 'List the profiles cc-bedrock manages, with model, last local use and tags'
             cand show 'Show one profile: ARN, model, routing, tags, cache and local use'
             cand delete 'Delete one profile cc-bedrock manages, and forget it in the cache'
-            cand prune 'Delete the managed profiles this machine has not used for a while'
+            cand prune 'Delete the managed profiles this machine has not used for a while (asks first)'
         }
         &'cc-bedrock;profiles;list'= {
             cand --region 'AWS Region to look in (default: the Region a launch here would use)'
@@ -100,7 +100,7 @@ set edit:completion:arg-completer[cc-bedrock] = {|@words|
             cand --help 'Print help'
         }
         &'cc-bedrock;profiles;prune'= {
-            cand --older-than 'Delete profiles not used locally for this many days'
+            cand --older-than 'Delete profiles whose last local run (or, if never run here, whose creation) is older than this many days'
             cand --region 'AWS Region to look in (default: the Region a launch here would use)'
             cand --config 'Use this config file instead of searching for .cc-bedrock.toml'
             cand -y 'Do not ask for confirmation (needed when stdin is not a terminal)'

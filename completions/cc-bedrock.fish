@@ -67,7 +67,7 @@ complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and not 
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and not __fish_seen_subcommand_from list show delete prune" -f -a "list" -d 'List the profiles cc-bedrock manages, with model, last local use and tags'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and not __fish_seen_subcommand_from list show delete prune" -f -a "show" -d 'Show one profile: ARN, model, routing, tags, cache and local use'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and not __fish_seen_subcommand_from list show delete prune" -f -a "delete" -d 'Delete one profile cc-bedrock manages, and forget it in the cache'
-complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and not __fish_seen_subcommand_from list show delete prune" -f -a "prune" -d 'Delete the managed profiles this machine has not used for a while'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and not __fish_seen_subcommand_from list show delete prune" -f -a "prune" -d 'Delete the managed profiles this machine has not used for a while (asks first)'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from list" -l region -d 'AWS Region to look in (default: the Region a launch here would use)' -r
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from list" -l config -d 'Use this config file instead of searching for .cc-bedrock.toml' -r -F
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
@@ -83,7 +83,7 @@ complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fi
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from delete" -l quiet -d 'No spinner and no cost summary on stderr'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
-complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from prune" -l older-than -d 'Delete profiles not used locally for this many days' -r
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from prune" -l older-than -d 'Delete profiles whose last local run (or, if never run here, whose creation) is older than this many days' -r
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from prune" -l region -d 'AWS Region to look in (default: the Region a launch here would use)' -r
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from prune" -l config -d 'Use this config file instead of searching for .cc-bedrock.toml' -r -F
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Do not ask for confirmation (needed when stdin is not a terminal)'

@@ -1,7 +1,8 @@
 //! Generates a synthetic Claude Code history of realistic shape, for `bench/report.sh`.
 //!
-//! `cargo run --release --example gen_history -- OUT_DIR [--mb 1000] [--seed 1] [--days 90]
-//! [--end 2026-11-28] [--arn-share 0.0]`
+//! `cargo run --release --example gen_history -- OUT_DIR [--mb 1000 | --kb N] [--seed 1]
+//! [--days 90] [--end 2026-11-28] [--arn-share 0.0] [--fork-share 0.03] [--old-share 0.1]
+//! [--compact]` (`--compact`: short lines only, for small test fixtures)
 //!
 //! Layout and line shapes follow Claude Code 2.1.x (`OUT_DIR/projects/<project>/<session>.jsonl`,
 //! `<session>/subagents/agent-<id>.jsonl`): user prompts, attachments, request-shape lines,
@@ -133,6 +134,8 @@ struct Ctx {
     start_ms: i64,
     span_ms: i64,
     arn_share: f64,
+    /// Small lines only (for test fixtures): short texts and tool results, no request shapes.
+    compact: bool,
     files: u64,
     bytes: u64,
     requests: u64,
@@ -275,6 +278,7 @@ fn reply(
 
 /// Filler text of a random length in `lo..=hi`.
 fn txt(c: &mut Ctx, lo: u64, hi: u64) -> String {
+    let (lo, hi) = if c.compact { (lo.min(20), (hi / 20).max(30)) } else { (lo, hi) };
     let n = c.rng_len(lo, hi);
     text(&mut c.rng, n)
 }
@@ -286,6 +290,9 @@ impl Ctx {
 
     /// Size of one tool result: mostly small, some large, rarely giant.
     fn tool_result_len(&mut self) -> usize {
+        if self.compact {
+            return self.rng_len(50, 400);
+        }
         let p = self.rng.below(10_000);
         match p {
             0..=1 => {
@@ -327,7 +334,7 @@ fn session(
         *size += l.len() + 1;
         lines.push(l);
     };
-    if s.parent.is_none() {
+    if s.parent.is_none() && !c.compact {
         let shape = format!(
             r#"{{"type":"api-request-shape","sessionId":"{}","shape":"{}"}}"#,
             s.id,
@@ -368,7 +375,7 @@ fn session(
             );
             push(&mut lines, &mut size, syn);
         }
-        let rounds = c.rng.range(1, 8);
+        let rounds = c.rng.range(1, if c.compact { 2 } else { 8 });
         for _ in 0..rounds {
             let blocks: &[&str] = match c.rng.below(3) {
                 0 => &["thinking", "text", "tool_use"],
@@ -438,7 +445,7 @@ fn subagent(c: &mut Ctx, s: &Session, dir: &Path) {
             Some(&agent),
             &["text", "tool_use"],
         ));
-        let n = c.rng_len(300, 30_000);
+        let n = if c.compact { 100 } else { c.rng_len(300, 30_000) };
         lines.push(format!(
             r#"{{"parentUuid":"{}",{},"type":"user","message":{{"role":"user","content":[{{"type":"tool_result","content":"{}"}}]}},"timestamp":"{}"}}"#,
             c.rng.uuid(),
@@ -458,12 +465,17 @@ fn subagent(c: &mut Ctx, s: &Session, dir: &Path) {
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut out: Option<PathBuf> = None;
-    let (mut mb, mut seed, mut days, mut end, mut arn_share) =
-        (1000u64, 1u64, 90i64, "2026-11-28".to_string(), 0.0f64);
+    let (mut kb, mut seed, mut days, mut end) = (1_000_000u64, 1u64, 90i64, "2026-11-28".to_string());
+    let (mut arn_share, mut fork_share, mut old_share) = (0.0f64, 0.03f64, 0.1f64);
+    let mut compact = false;
     while let Some(a) = args.next() {
         let mut val = || args.next().expect("missing value");
         match a.as_str() {
-            "--mb" => mb = val().parse().expect("--mb N"),
+            "--mb" => kb = val().parse::<u64>().expect("--mb N") * 1000,
+            "--kb" => kb = val().parse().expect("--kb N"),
+            "--fork-share" => fork_share = val().parse().expect("--fork-share X"),
+            "--old-share" => old_share = val().parse().expect("--old-share X"),
+            "--compact" => compact = true,
             "--seed" => seed = val().parse().expect("--seed N"),
             "--days" => days = val().parse().expect("--days N"),
             "--end" => end = val(),
@@ -484,6 +496,7 @@ fn main() {
         start_ms: end_ms - span_ms,
         span_ms,
         arn_share,
+        compact,
         files: 0,
         bytes: 0,
         requests: 0,
@@ -491,7 +504,7 @@ fn main() {
         forks: 0,
         subagents: 0,
     };
-    let target = mb * 1_000_000;
+    let target = kb * 1000;
     let projects: Vec<(String, String)> = (0..40)
         .map(|i| {
             let cwd = format!("/home/dev/src/project-{i:02}");
@@ -507,6 +520,8 @@ fn main() {
             70..=95 => c.rng_len(2_000_000, 20_000_000),
             _ => c.rng_len(20_000_000, 60_000_000),
         };
+        // Small histories (test fixtures) get proportionally small sessions.
+        let n = n.min((target / 4) as usize).max(1000);
         plan.push(n);
         planned += n as u64;
     }
@@ -539,12 +554,12 @@ fn main() {
             requested,
             ts,
             parent: None,
-            old_version: c.rng.chance(0.1),
+            old_version: c.rng.chance(old_share),
         };
         // About 3 % of sessions are forks of a small earlier session: they start with copies
         // of its lines (same ids, same timestamps).
         let mut prefix = Vec::new();
-        if c.rng.chance(0.03)
+        if c.rng.chance(fork_share)
             && let Some((_, lines, parent)) = previous.last()
         {
             prefix = lines.clone();

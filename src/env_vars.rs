@@ -23,6 +23,9 @@ pub const QUIET: &str = "CC_BEDROCK_QUIET";
 /// A user price file merged over the embedded table (default: `<config dir>/prices.toml`).
 pub const PRICES: &str = "CC_BEDROCK_PRICES";
 
+/// Test hook: `stdin` makes `init` ask its questions on stdin even without a terminal.
+pub const PROMPT_INPUT: &str = "CC_BEDROCK_PROMPT_INPUT";
+
 // Claude Code's variables.
 pub const USE_BEDROCK: &str = "CLAUDE_CODE_USE_BEDROCK";
 pub const ANTHROPIC_MODEL: &str = "ANTHROPIC_MODEL";

@@ -23,7 +23,10 @@ fn completions_dir() -> PathBuf {
 }
 
 fn generate(shell: &str) -> String {
-    let o = Command::new(bin()).args(["completions", shell]).output().expect("run cc-bedrock");
+    let o = Command::new(bin())
+        .args(["completions", shell])
+        .output()
+        .expect("run cc-bedrock");
     assert!(o.status.success(), "{}", text(&o));
     String::from_utf8(o.stdout).expect("utf-8 script")
 }
@@ -35,7 +38,9 @@ fn checked_in_scripts_match_the_cli() {
         let path = completions_dir().join(file);
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
         if on_disk != generate(shell) {
-            drifted.push(format!("cargo run -- completions {shell} > completions/{file}"));
+            drifted.push(format!(
+                "cargo run -- completions {shell} > completions/{file}"
+            ));
         }
     }
     assert!(
@@ -47,9 +52,16 @@ fn checked_in_scripts_match_the_cli() {
 
 #[test]
 fn completions_rejects_an_unknown_shell() {
-    let o = Command::new(bin()).args(["completions", "tcsh"]).output().unwrap();
+    let o = Command::new(bin())
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(support::stderr(&o).contains("possible values"), "{}", text(&o));
+    assert!(
+        support::stderr(&o).contains("possible values"),
+        "{}",
+        text(&o)
+    );
 }
 
 /// Whether `shell` runs here; otherwise says loudly that its test is skipped.
@@ -92,12 +104,18 @@ fn run_with_timeout(mut cmd: Command, limit: Duration) -> Output {
 }
 
 fn words(o: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&o.stdout).split_whitespace().map(str::to_string).collect()
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
 }
 
 fn assert_offers(got: &[String], want: &[&str], what: &str) {
     for w in want {
-        assert!(got.iter().any(|g| g == w), "{what}: expected `{w}` among {got:?}");
+        assert!(
+            got.iter().any(|g| g == w),
+            "{what}: expected `{w}` among {got:?}"
+        );
     }
 }
 
@@ -125,12 +143,24 @@ esac
 "#;
     let file = completions_dir().join("cc-bedrock.bash");
     for (case, want) in [
-        ("top", &["status", "profiles", "init", "completions", "env", "--config"][..]),
+        (
+            "top",
+            &[
+                "status",
+                "profiles",
+                "init",
+                "completions",
+                "env",
+                "--config",
+            ][..],
+        ),
         ("profiles", &["list", "show", "delete", "prune"][..]),
         ("prune", &["--older-than", "--yes", "--dry-run"][..]),
     ] {
         let mut cmd = Command::new("bash");
-        cmd.args(["--norc", "--noprofile", "-c", script, "bash"]).arg(&file).arg(case);
+        cmd.args(["--norc", "--noprofile", "-c", script, "bash"])
+            .arg(&file)
+            .arg(case);
         let o = run_with_timeout(cmd, Duration::from_secs(20));
         assert!(o.status.success() && o.stderr.is_empty(), "{}", text(&o));
         assert_offers(&words(&o), want, &format!("bash `{case}`"));
@@ -146,23 +176,35 @@ fn bash_completion_framework_loads_it_too() {
         return;
     }
     if !framework.exists() {
-        eprintln!("\n*** SKIPPED: bash-completion is not installed (apt-get install bash-completion). ***\n");
+        eprintln!(
+            "\n*** SKIPPED: bash-completion is not installed (apt-get install bash-completion). ***\n"
+        );
         return;
     }
     let data = tempfile::tempdir().unwrap();
     let dir = data.path().join("bash-completion/completions");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(completions_dir().join("cc-bedrock.bash"), dir.join("cc-bedrock")).unwrap();
+    std::fs::copy(
+        completions_dir().join("cc-bedrock.bash"),
+        dir.join("cc-bedrock"),
+    )
+    .unwrap();
     let script = r#"
 source /usr/share/bash-completion/bash_completion
 _comp_load cc-bedrock 2>/dev/null || __load_completion cc-bedrock || exit 3
 complete -p cc-bedrock
 "#;
     let mut cmd = Command::new("bash");
-    cmd.args(["--norc", "--noprofile", "-c", script]).env("XDG_DATA_HOME", data.path()).env("HOME", data.path());
+    cmd.args(["--norc", "--noprofile", "-c", script])
+        .env("XDG_DATA_HOME", data.path())
+        .env("HOME", data.path());
     let o = run_with_timeout(cmd, Duration::from_secs(20));
     assert!(o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("cc-bedrock"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("cc-bedrock"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -172,15 +214,28 @@ fn fish_loads_the_script_and_completes() {
     }
     let file = completions_dir().join("cc-bedrock.fish");
     for (line, want) in [
-        ("cc-bedrock ", &["status", "profiles", "init", "completions"][..]),
-        ("cc-bedrock profiles ", &["list", "show", "delete", "prune"][..]),
-        ("cc-bedrock profiles prune --", &["--older-than", "--yes", "--dry-run"][..]),
+        (
+            "cc-bedrock ",
+            &["status", "profiles", "init", "completions"][..],
+        ),
+        (
+            "cc-bedrock profiles ",
+            &["list", "show", "delete", "prune"][..],
+        ),
+        (
+            "cc-bedrock profiles prune --",
+            &["--older-than", "--yes", "--dry-run"][..],
+        ),
     ] {
         let mut cmd = Command::new("fish");
-        cmd.args(["--no-config", "-c", "source $argv[1]; and complete -C $argv[2]"])
-            .arg(&file)
-            .arg(line)
-            .env("HOME", std::env::temp_dir());
+        cmd.args([
+            "--no-config",
+            "-c",
+            "source $argv[1]; and complete -C $argv[2]",
+        ])
+        .arg(&file)
+        .arg(line)
+        .env("HOME", std::env::temp_dir());
         let o = run_with_timeout(cmd, Duration::from_secs(20));
         assert!(o.status.success(), "{}", text(&o));
         // `complete -C` prints `candidate<TAB>description` per line.
@@ -238,7 +293,10 @@ fn zsh_loads_the_script_and_completes() {
     let setup = dir.path().join("setup.zsh");
     std::fs::write(&setup, ZSH_SETUP).unwrap();
     for (line, want) in [
-        ("cc-bedrock ", &["status", "profiles", "init", "completions"][..]),
+        (
+            "cc-bedrock ",
+            &["status", "profiles", "init", "completions"][..],
+        ),
         ("cc-bedrock profiles p", &["prune"][..]),
         ("cc-bedrock status --", &["--json", "--offline"][..]),
     ] {
@@ -253,6 +311,9 @@ fn zsh_loads_the_script_and_completes() {
         assert!(o.status.success(), "{}", text(&o));
         let got = words(&o);
         assert_offers(&got, want, &format!("zsh `{line}`"));
-        assert!(!got.iter().any(|g| g == "env") || line == "cc-bedrock ", "zsh `{line}` offered subcommands again: {got:?}");
+        assert!(
+            !got.iter().any(|g| g == "env") || line == "cc-bedrock ",
+            "zsh `{line}` offered subcommands again: {got:?}"
+        );
     }
 }

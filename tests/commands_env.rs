@@ -20,7 +20,14 @@ fn shell(env: &TestEnv, program: &str) -> Command {
         };
     }
     let bin_dir = bin().parent().expect("binary dir").to_path_buf();
-    c.env("PATH", format!("{}:{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display(), env.bin_dir.display()));
+    c.env(
+        "PATH",
+        format!(
+            "{}:{}:/usr/local/bin:/usr/bin:/bin",
+            bin_dir.display(),
+            env.bin_dir.display()
+        ),
+    );
     // Set in the shell before the eval: `env` must remove it.
     c.env("ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION", "eu-west-1");
     c
@@ -47,9 +54,15 @@ fn parse_lines(out: &[u8]) -> BTreeMap<String, Option<String>> {
 }
 
 fn have(program: &str) -> bool {
-    let ok = Command::new(program).args(["-c", "exit 0"]).stdin(Stdio::null()).status().is_ok_and(|s| s.success());
+    let ok = Command::new(program)
+        .args(["-c", "exit 0"])
+        .stdin(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("\n*** SKIPPED: `{program}` is not installed; its `cc-bedrock env` test did not run. ***\n");
+        eprintln!(
+            "\n*** SKIPPED: `{program}` is not installed; its `cc-bedrock env` test did not run. ***\n"
+        );
     }
     ok
 }
@@ -58,22 +71,53 @@ fn have(program: &str) -> bool {
 fn bash_eval_sets_every_variable() {
     let env = TestEnv::new();
     let want = expected(&env);
-    assert!(want["ANTHROPIC_MODEL"].as_deref().is_some_and(|m| m.contains(":application-inference-profile/")));
-    assert!(want["ANTHROPIC_DEFAULT_SONNET_MODEL_NAME"].as_deref().is_some_and(|n| n.contains(' ')), "a value that needs quoting");
-    assert_eq!(want.get("ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION"), Some(&None));
+    assert!(
+        want["ANTHROPIC_MODEL"]
+            .as_deref()
+            .is_some_and(|m| m.contains(":application-inference-profile/"))
+    );
+    assert!(
+        want["ANTHROPIC_DEFAULT_SONNET_MODEL_NAME"]
+            .as_deref()
+            .is_some_and(|n| n.contains(' ')),
+        "a value that needs quoting"
+    );
+    assert_eq!(
+        want.get("ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION"),
+        Some(&None)
+    );
 
     let names: Vec<&str> = want.keys().map(String::as_str).collect();
     let script = format!("set -eu\neval \"$(cc-bedrock env)\"\n{PRINT_SH}");
-    let o = shell(&env, "bash").args(["--norc", "--noprofile", "-c", &script, "bash"]).args(&names).output().unwrap();
+    let o = shell(&env, "bash")
+        .args(["--norc", "--noprofile", "-c", &script, "bash"])
+        .args(&names)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(parse_lines(&o.stdout), want);
 
-    let sonnet = env.fake.application_profiles().into_iter().find(|p| p.name == "cc-alice-payments-sonnet").unwrap();
+    let sonnet = env
+        .fake
+        .application_profiles()
+        .into_iter()
+        .find(|p| p.name == "cc-alice-payments-sonnet")
+        .unwrap();
     let o = shell(&env, "bash")
-        .args(["--norc", "--noprofile", "-c", "eval \"$(cc-bedrock env)\"; echo $ANTHROPIC_MODEL"])
+        .args([
+            "--norc",
+            "--noprofile",
+            "-c",
+            "eval \"$(cc-bedrock env)\"; echo $ANTHROPIC_MODEL",
+        ])
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), sonnet.arn, "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        sonnet.arn,
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -110,7 +154,12 @@ fn fish_sources_the_fish_output() {
     let script = "set -gx USER alice; cc-bedrock env --shell fish | source\n\
                   for n in $argv; if set -q $n; printf '%s=%s\\n' $n \"$$n\"; else; echo $n; end; end";
     let names: Vec<&str> = want.keys().map(String::as_str).collect();
-    let o = shell(&env, "fish").args(["--no-config", "-c", script]).args(&names).env("HOME", &env.home).output().unwrap();
+    let o = shell(&env, "fish")
+        .args(["--no-config", "-c", script])
+        .args(&names)
+        .env("HOME", &env.home)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(parse_lines(&o.stdout), want);
 }

@@ -31,19 +31,27 @@ fn init_answering(env: &TestEnv, dir: &Path, args: &[&str], answers: &[&str]) ->
         .expect("spawn");
     let mut input = answers.join("\n");
     input.push('\n');
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
 fn toml_of(path: &Path) -> toml::Table {
     let text = std::fs::read_to_string(path).expect("config written");
-    text.parse().unwrap_or_else(|e| panic!("{} is not TOML: {e}\n{text}", path.display()))
+    text.parse()
+        .unwrap_or_else(|e| panic!("{} is not TOML: {e}\n{text}", path.display()))
 }
 
 fn get<'a>(t: &'a toml::Table, dotted: &str) -> Option<&'a str> {
     let mut parts = dotted.split('.');
     let first = t.get(parts.next()?)?;
-    parts.try_fold(first, |v, p| v.get(p)).and_then(|v| v.as_str())
+    parts
+        .try_fold(first, |v, p| v.get(p))
+        .and_then(|v| v.as_str())
 }
 
 /// A git work tree at `work`, run from a subdirectory of it.
@@ -77,33 +85,80 @@ fn flags_write_a_valid_commented_file_without_aws() {
         .output()
         .unwrap();
     ok(&o);
-    assert_eq!(env.fake.requests().len(), 0, "non-interactive init must not call AWS");
+    assert_eq!(
+        env.fake.requests().len(),
+        0,
+        "non-interactive init must not call AWS"
+    );
     let path = env.work.join(FILE);
-    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("Wrote {}", path.display())), "{}", text(&o));
-    assert!(!sub.join(FILE).exists(), "the file goes to the repository root");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(&format!("Wrote {}", path.display())),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        !sub.join(FILE).exists(),
+        "the file goes to the repository root"
+    );
 
     let t = toml_of(&path);
     assert_eq!(get(&t, "region"), Some("us-east-1"));
     assert_eq!(get(&t, "main"), Some("opus"));
-    assert_eq!(get(&t, "models.sonnet"), Some("us.anthropic.claude-sonnet-4-5-20250929-v1:0"));
-    assert_eq!(get(&t, "models.haiku"), Some("global.anthropic.claude-haiku-4-5-20251001-v1:0"));
+    assert_eq!(
+        get(&t, "models.sonnet"),
+        Some("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    );
+    assert_eq!(
+        get(&t, "models.haiku"),
+        Some("global.anthropic.claude-haiku-4-5-20251001-v1:0")
+    );
     assert_eq!(get(&t, "tags.team"), Some("payments"));
     assert_eq!(get(&t, "tags.cost center"), Some("{repo}-x"));
     let body = std::fs::read_to_string(&path).unwrap();
-    for comment in ["# AWS Region", "# The model of each tier", "# Cost-allocation tags"] {
+    for comment in [
+        "# AWS Region",
+        "# The model of each tier",
+        "# Cost-allocation tags",
+    ] {
         assert!(body.contains(comment), "missing `{comment}`:\n{body}");
     }
 
     // The launcher takes it as is (init allowed it: its author wrote it just now).
     let o = env.run(&["status", "--offline", "--json"]);
     let status: serde_json::Value = serde_json::from_slice(&o.stdout).expect("status json");
-    let main = status["settings"].as_array().unwrap().iter().find(|s| s["key"] == "main").unwrap().clone();
+    let main = status["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "main")
+        .unwrap()
+        .clone();
     assert_eq!(main["value"], "opus");
     assert_eq!(main["origin"], path.display().to_string());
-    ok(&env.cmd().current_dir(&sub).args(["-p", "hi"]).output().unwrap());
-    let sonnet = env.fake.application_profiles().into_iter().find(|p| p.name.ends_with("-sonnet")).expect("sonnet profile");
-    assert!(sonnet.copy_from.ends_with("inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0"));
-    let tag = |k: &str| sonnet.tags.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    ok(&env
+        .cmd()
+        .current_dir(&sub)
+        .args(["-p", "hi"])
+        .output()
+        .unwrap());
+    let sonnet = env
+        .fake
+        .application_profiles()
+        .into_iter()
+        .find(|p| p.name.ends_with("-sonnet"))
+        .expect("sonnet profile");
+    assert!(
+        sonnet
+            .copy_from
+            .ends_with("inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    );
+    let tag = |k: &str| {
+        sonnet
+            .tags
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
     assert_eq!(tag("team"), Some("payments"));
     assert_eq!(tag("cost center"), Some("payments-x"));
 }
@@ -117,12 +172,19 @@ fn refuses_to_overwrite_without_force() {
 
     let o = env.run(&["init", "--yes", "--main", "haiku"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(stderr(&o).contains("already exists") && stderr(&o).contains("--force"), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("already exists") && stderr(&o).contains("--force"),
+        "{}",
+        text(&o)
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
 
     ok(&env.run(&["init", "--force", "--main", "haiku"]));
     assert_eq!(get(&toml_of(&path), "main"), Some("haiku"));
-    let leftovers: Vec<_> = std::fs::read_dir(&env.work).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&env.work)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers, [FILE], "no temp files are left behind");
 }
 
@@ -142,13 +204,21 @@ fn bad_flags_are_named_and_nothing_is_written() {
         assert!(!env.work.join(FILE).exists(), "{args:?} wrote a file");
     }
     let o = env.run(&["init", "--main", "gpt"]);
-    assert_eq!(o.status.code(), Some(2), "clap rejects the value: {}", text(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "clap rejects the value: {}",
+        text(&o)
+    );
 }
 
 /// The ids `init` listed for a tier, in order, from its prompt text.
 fn listed(err: &str, tier: &str) -> Vec<String> {
-    let head = format!("models for the {tier} tier");
-    let section = err.split(&head).nth(1).unwrap_or_else(|| panic!("no list for {tier}:\n{err}"));
+    let head = format!("Models for the {tier} tier");
+    let section = err
+        .split(&head)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no list for {tier}:\n{err}"));
     section
         .lines()
         .skip(1)
@@ -185,18 +255,36 @@ fn interactive_lists_the_accounts_models() {
     assert!(err.contains("AWS Region [us-east-1]"), "{err}");
     let opus = listed(&err, "opus");
     assert!(opus.len() >= 3, "{err}");
-    assert!(opus.iter().all(|id| id.contains("anthropic.claude-opus")), "{opus:?}");
-    assert!(listed(&err, "sonnet").iter().all(|id| id.contains("sonnet")));
+    assert!(
+        opus.iter().all(|id| id.contains("anthropic.claude-opus")),
+        "{opus:?}"
+    );
+    assert!(
+        listed(&err, "sonnet")
+            .iter()
+            .all(|id| id.contains("sonnet"))
+    );
     assert!(err.contains("`gpt` is not a tier"), "{err}");
     let lists = env.fake.requests_for(Op::List);
-    assert!(lists.iter().any(|r| r.query_param("type").as_deref() == Some("SYSTEM_DEFINED")), "models come from the account");
+    assert!(
+        lists
+            .iter()
+            .any(|r| r.query_param("type").as_deref() == Some("SYSTEM_DEFINED")),
+        "models come from the account"
+    );
     assert_eq!(env.fake.count(Op::Create), 0);
 
     let t = toml_of(&env.work.join(FILE));
     assert_eq!(get(&t, "region"), Some("us-east-1"));
     assert_eq!(get(&t, "models.opus"), Some(opus[1].as_str()));
-    assert_eq!(get(&t, "models.sonnet"), Some("global.anthropic.claude-sonnet-4-5-20250929-v1:0"));
-    assert_eq!(get(&t, "models.haiku"), Some("us.anthropic.claude-haiku-4-5-20251001-v1:0"));
+    assert_eq!(
+        get(&t, "models.sonnet"),
+        Some("global.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    );
+    assert_eq!(
+        get(&t, "models.haiku"),
+        Some("us.anthropic.claude-haiku-4-5-20251001-v1:0")
+    );
     assert_eq!(get(&t, "main"), Some("opus"));
     assert_eq!(get(&t, "tags.team"), Some("payments"));
     assert_eq!(get(&t, "tags.env"), Some("dev"));
@@ -223,9 +311,16 @@ fn interactive_without_aws_access_offers_the_defaults() {
     let o = init_answering(&env, &env.work, &[], &["", "", "", "", "", "", "y"]);
     ok(&o);
     let err = stderr(&o);
-    assert!(err.contains("Cannot list the models of us-east-1") && err.contains("ListInferenceProfiles"), "{err}");
+    assert!(
+        err.contains("Cannot list the models of us-east-1")
+            && err.contains("ListInferenceProfiles"),
+        "{err}"
+    );
     let t = toml_of(&env.work.join(FILE));
-    assert_eq!(get(&t, "models.opus"), Some("global.anthropic.claude-opus-4-5-20251101-v1:0"));
+    assert_eq!(
+        get(&t, "models.opus"),
+        Some("global.anthropic.claude-opus-4-5-20251101-v1:0")
+    );
 }
 
 #[test]
@@ -234,6 +329,9 @@ fn flags_mean_no_questions_even_with_the_prompt_hook() {
     let o = init_answering(&env, &env.work, &["--region", "eu-west-1"], &[]);
     ok(&o);
     assert!(!stderr(&o).contains("AWS Region ["), "{}", text(&o));
-    assert_eq!(get(&toml_of(&env.work.join(FILE)), "region"), Some("eu-west-1"));
+    assert_eq!(
+        get(&toml_of(&env.work.join(FILE)), "region"),
+        Some("eu-west-1")
+    );
     assert_eq!(env.fake.requests().len(), 0);
 }

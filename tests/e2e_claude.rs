@@ -15,11 +15,14 @@ use serde_json::Value;
 use support::*;
 
 fn real_claude() -> Option<PathBuf> {
-    let found = std::env::var_os("CC_BEDROCK_E2E_CLAUDE").map(PathBuf::from).filter(|p| p.is_file()).or_else(|| {
-        let home = std::env::var_os("HOME")?;
-        let p = PathBuf::from(home).join(".cache/cc-bedrock-e2e/node_modules/.bin/claude");
-        p.is_file().then_some(p)
-    });
+    let found = std::env::var_os("CC_BEDROCK_E2E_CLAUDE")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| {
+            let home = std::env::var_os("HOME")?;
+            let p = PathBuf::from(home).join(".cache/cc-bedrock-e2e/node_modules/.bin/claude");
+            p.is_file().then_some(p)
+        });
     if found.is_none() {
         eprintln!(
             "\n*** SKIPPED: the real Claude Code CLI is not installed (set CC_BEDROCK_E2E_CLAUDE, or run .ci/run \
@@ -52,11 +55,20 @@ fn ledger(env: &TestEnv) -> Vec<Value> {
 }
 
 fn app_arns(env: &TestEnv) -> HashSet<String> {
-    env.fake.application_profiles().into_iter().map(|p| p.arn).collect()
+    env.fake
+        .application_profiles()
+        .into_iter()
+        .map(|p| p.arn)
+        .collect()
 }
 
 fn arn_of(env: &TestEnv, name_suffix: &str) -> String {
-    env.fake.application_profiles().into_iter().find(|p| p.name.ends_with(name_suffix)).expect("profile").arn
+    env.fake
+        .application_profiles()
+        .into_iter()
+        .find(|p| p.name.ends_with(name_suffix))
+        .expect("profile")
+        .arn
 }
 
 /// Requests cc-bedrock itself sent (the Rust SDK), as opposed to Claude Code's (the JS SDK).
@@ -64,7 +76,9 @@ fn ours(env: &TestEnv) -> usize {
     env.fake
         .requests()
         .iter()
-        .filter(|r| !r.op.is_runtime() && r.header("user-agent").is_some_and(|ua| ua.contains("rust")))
+        .filter(|r| {
+            !r.op.is_runtime() && r.header("user-agent").is_some_and(|ua| ua.contains("rust"))
+        })
         .count()
 }
 
@@ -74,7 +88,13 @@ fn served(env: &TestEnv) -> BTreeMap<String, [u64; 5]> {
     for id in env.fake.invoked_model_ids() {
         let u = env.fake.usage_for(&id).expect("known id");
         let e = out.entry(id).or_default();
-        for (slot, v) in e.iter_mut().zip([u.input, u.output, u.cache_write_5m, u.cache_write_1h, u.cache_read]) {
+        for (slot, v) in e.iter_mut().zip([
+            u.input,
+            u.output,
+            u.cache_write_5m,
+            u.cache_write_1h,
+            u.cache_read,
+        ]) {
             *slot += v;
         }
     }
@@ -83,7 +103,14 @@ fn served(env: &TestEnv) -> BTreeMap<String, [u64; 5]> {
 
 fn tokens_of(model: &Value) -> [u64; 5] {
     let t = &model["tokens"];
-    ["input", "output", "cache_write_5m", "cache_write_1h", "cache_read"].map(|k| t[k].as_u64().unwrap())
+    [
+        "input",
+        "output",
+        "cache_write_5m",
+        "cache_write_1h",
+        "cache_read",
+    ]
+    .map(|k| t[k].as_u64().unwrap())
 }
 
 fn record_tokens(rec: &Value) -> BTreeMap<String, [u64; 5]> {
@@ -92,7 +119,12 @@ fn record_tokens(rec: &Value) -> BTreeMap<String, [u64; 5]> {
         .unwrap()
         .iter()
         .filter(|m| tokens_of(m).iter().any(|&v| v > 0))
-        .map(|m| (m["requested_id"].as_str().unwrap().to_string(), tokens_of(m)))
+        .map(|m| {
+            (
+                m["requested_id"].as_str().unwrap().to_string(),
+                tokens_of(m),
+            )
+        })
         .collect()
 }
 
@@ -107,14 +139,21 @@ fn every_request_goes_to_our_profiles_and_the_record_matches() {
     let Some(claude) = real_claude() else { return };
     let env = sandbox(&claude);
     let o = run_ok(&env, &["-p", "hello"]);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("Hello from the fake Bedrock runtime."), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Hello from the fake Bedrock runtime."),
+        "{}",
+        text(&o)
+    );
 
     // 1. No untagged traffic: every model request went to a profile cc-bedrock created.
     let arns = app_arns(&env);
     let invoked = env.fake.invoked_model_ids();
     assert!(!invoked.is_empty());
     for id in &invoked {
-        assert!(arns.contains(id), "request to {id}, not one of our profiles {arns:?}");
+        assert!(
+            arns.contains(id),
+            "request to {id}, not one of our profiles {arns:?}"
+        );
     }
 
     // 3. The record equals what the fake served, and is priced by hand.
@@ -133,9 +172,15 @@ fn every_request_goes_to_our_profiles_and_the_record_matches() {
     assert!((cost - expected).abs() < 1e-9, "{cost} vs {expected}");
     // Claude Code's own cost-state agrees on tokens (and, with GetInferenceProfile allowed, on cost).
     let claude_cost = rec["claude_cost_usd"].as_f64().unwrap();
-    assert!((claude_cost - expected).abs() < 1e-6, "claude says {claude_cost}");
+    assert!(
+        (claude_cost - expected).abs() < 1e-6,
+        "claude says {claude_cost}"
+    );
     let stderr = stderr(&o);
-    assert!(stderr.contains("cc-bedrock: $0.0139 · Claude Sonnet 4.5"), "{stderr}");
+    assert!(
+        stderr.contains("cc-bedrock: $0.0139 · Claude Sonnet 4.5"),
+        "{stderr}"
+    );
 
     // 2. A second launch makes no control-plane call from cc-bedrock.
     env.fake.clear_requests();
@@ -151,7 +196,10 @@ fn resume_and_continue_are_recorded_per_run() {
     let Some(claude) = real_claude() else { return };
     let env = sandbox(&claude);
     run_ok(&env, &["-p", "first"]);
-    let session = ledger(&env)[0]["session_ids"][0].as_str().unwrap().to_string();
+    let session = ledger(&env)[0]["session_ids"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
     run_ok(&env, &["--continue", "-p", "second"]);
     run_ok(&env, &["--resume", &session, "-p", "third"]);
     let recs = ledger(&env);
@@ -159,8 +207,16 @@ fn resume_and_continue_are_recorded_per_run() {
     let one = [1234, 42, 1500, 500, 3000];
     let sonnet = arn_of(&env, "-sonnet");
     for (i, rec) in recs.iter().enumerate() {
-        assert_eq!(rec["session_ids"][0], session.as_str(), "run {i} is the same session");
-        assert_eq!(record_tokens(rec), BTreeMap::from([(sonnet.clone(), one)]), "run {i} counts one request, not the session");
+        assert_eq!(
+            rec["session_ids"][0],
+            session.as_str(),
+            "run {i} is the same session"
+        );
+        assert_eq!(
+            record_tokens(rec),
+            BTreeMap::from([(sonnet.clone(), one)]),
+            "run {i} counts one request, not the session"
+        );
     }
     let first = recs[0]["total_cost_usd"].as_f64().unwrap();
     for rec in &recs[1..] {
@@ -176,14 +232,26 @@ fn a_haiku_subagent_is_attributed_to_the_haiku_profile() {
     let arns = app_arns(&env);
     let haiku = arn_of(&env, "-haiku");
     let invoked = env.fake.invoked_model_ids();
-    assert!(invoked.contains(&haiku), "the subagent ran on the haiku profile: {invoked:?}");
+    assert!(
+        invoked.contains(&haiku),
+        "the subagent ran on the haiku profile: {invoked:?}"
+    );
     for id in &invoked {
         assert!(arns.contains(id), "request to {id}");
     }
     let rec = &ledger(&env)[0];
     let tokens = record_tokens(rec);
-    assert_eq!(tokens, served(&env), "every request of the run, main and subagent");
-    let haiku_model = rec["models"].as_array().unwrap().iter().find(|m| m["requested_id"] == haiku.as_str()).unwrap();
+    assert_eq!(
+        tokens,
+        served(&env),
+        "every request of the run, main and subagent"
+    );
+    let haiku_model = rec["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["requested_id"] == haiku.as_str())
+        .unwrap();
     assert_eq!(haiku_model["name"], "Claude Haiku 4.5");
     // Haiku 4.5 global: input $1, output $5 per million.
     let n = invoked.iter().filter(|i| **i == haiku).count() as f64;
@@ -197,7 +265,8 @@ fn a_403_exits_1_and_records_zero() {
     let env = sandbox(&claude);
     // Warm the cache so the fault hits Claude Code's request, not cc-bedrock's setup.
     run_ok(&env, &["-p", "warm"]);
-    env.fake.fail_next(Op::InvokeStream, 100, Fault::access_denied());
+    env.fake
+        .fail_next(Op::InvokeStream, 100, Fault::access_denied());
     env.fake.fail_next(Op::Invoke, 100, Fault::access_denied());
     let o = env.run(&["-p", "denied"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -214,7 +283,8 @@ fn sigterm_gives_143_and_leaves_no_claude_running() {
     let Some(claude) = real_claude() else { return };
     let env = sandbox(&claude);
     run_ok(&env, &["-p", "warm"]);
-    env.fake.fail_next(Op::InvokeStream, 5, Fault::Delay(Duration::from_secs(60)));
+    env.fake
+        .fail_next(Op::InvokeStream, 5, Fault::Delay(Duration::from_secs(60)));
     let mut child = env.cmd().args(["-p", "slow"]).spawn().unwrap();
     // Wait until claude is waiting on the fake.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -222,11 +292,20 @@ fn sigterm_gives_143_and_leaves_no_claude_running() {
         assert!(Instant::now() < deadline, "claude never sent its request");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let children = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id())).unwrap_or_default();
-    let claude_pid: i32 = children.split_whitespace().next().expect("claude is our child").parse().unwrap();
+    let children = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id()))
+        .unwrap_or_default();
+    let claude_pid: i32 = children
+        .split_whitespace()
+        .next()
+        .expect("claude is our child")
+        .parse()
+        .unwrap();
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(143));
     std::thread::sleep(Duration::from_millis(200));
-    assert!(unsafe { libc::kill(claude_pid, 0) } != 0, "claude {claude_pid} still running");
+    assert!(
+        unsafe { libc::kill(claude_pid, 0) } != 0,
+        "claude {claude_pid} still running"
+    );
 }

@@ -122,7 +122,8 @@ fn user_model_flag_is_respected() {
         "--model must win, and no bare id may leak"
     );
     assert!(
-        inv.args.ends_with(&["--model", "opus", "-p", "hi"].map(std::ffi::OsString::from)),
+        inv.args
+            .ends_with(&["--model", "opus", "-p", "hi"].map(std::ffi::OsString::from)),
         "{:?}",
         inv.args
     );

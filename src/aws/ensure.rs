@@ -154,8 +154,27 @@ fn resolve_one(
             tags.push((names::TAG_SOURCE.to_string(), names::tag_value(&source_arn)));
             let salted = format!("{source_arn}{}", replaces.unwrap_or(""));
             let token = names::client_request_token(&p.name, &salted, &aws.target.region);
-            match api::create_profile(aws, &p.name, &p.description, &source_arn, &tags, &token) {
-                Ok(arn) if arn.is_empty() => bail!("Bedrock created `{}` but returned no ARN; run again with --refresh", p.name),
+            let created =
+                api::create_profile(aws, &p.name, &p.description, &source_arn, &tags, &token);
+            // A repeated token is answered with the first create's ARN, even when that profile
+            // has since been deleted (`profiles delete`, the console, another tool): check it is
+            // alive, and if not, create again with the dead ARN mixed into the token.
+            let created = match created {
+                Ok(arn) if !arn.is_empty() && api::get_profile(aws, &arn)?.is_none() => {
+                    let token = names::client_request_token(
+                        &p.name,
+                        &format!("{salted}{arn}"),
+                        &aws.target.region,
+                    );
+                    api::create_profile(aws, &p.name, &p.description, &source_arn, &tags, &token)
+                }
+                other => other,
+            };
+            match created {
+                Ok(arn) if arn.is_empty() => bail!(
+                    "Bedrock created `{}` but returned no ARN; run again with --refresh",
+                    p.name
+                ),
                 Ok(arn) => (arn, true),
                 Err(e) if matches!(e.error, AwsError::Conflict { .. }) => {
                     // Created by someone else since we listed: take theirs if it is the same model.

@@ -80,15 +80,19 @@ fn completion_command() -> clap::Command {
     cmd
 }
 
-/// clap_complete 4.6's bash script names the state of `cc-bedrock profiles` `cc__bedrock__subcmd__profiles`
-/// where it walks the words, but labels the matching `case` arm `cc__subcmd__bedrock__subcmd__profiles`
-/// (the bin name's hyphen is escaped with the subcommand separator), so nothing after a subcommand
-/// ever completes (clap-rs/clap#6421). Relabel the arms the way the walk spells them; once clap
-/// is fixed the broken spelling no longer appears and this does nothing.
+/// clap_complete 4.6's bash script calls the state of `cc-bedrock profiles`
+/// `cc__bedrock__subcmd__profiles` while it walks the words, but labels the matching `case` arm
+/// `cc__subcmd__bedrock__subcmd__profiles` (the bin name's hyphen is escaped as the subcommand
+/// separator), so nothing after a subcommand ever completes (clap-rs/clap#6421). Relabel the arms
+/// the way the walk spells them; once clap is fixed the broken spelling no longer appears and
+/// this does nothing.
 fn fix_bash_hyphenated_bin(text: &str) -> String {
     let walk = BIN.replace('-', "__");
     let broken = BIN.replace('-', "__subcmd__");
-    text.replace(&format!("        {broken}__subcmd__"), &format!("        {walk}__subcmd__"))
+    text.replace(
+        &format!("        {broken}__subcmd__"),
+        &format!("        {walk}__subcmd__"),
+    )
 }
 
 /// The conventional file name of the script for `shell` (`cc-bedrock.bash`, `_cc-bedrock`, ...).

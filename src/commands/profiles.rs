@@ -55,7 +55,7 @@ pub enum ProfilesCommand {
     Show(ShowArgs),
     /// Delete one profile cc-bedrock manages, and forget it in the cache.
     Delete(DeleteArgs),
-    /// Delete the managed profiles this machine has not used for a while.
+    /// Delete the managed profiles this machine has not used for a while (asks first).
     Prune(PruneArgs),
 }
 
@@ -88,7 +88,8 @@ pub struct DeleteArgs {
 
 #[derive(Debug, Args)]
 pub struct PruneArgs {
-    /// Delete profiles not used locally for this many days.
+    /// Delete profiles whose last local run (or, if never run here, whose creation) is older
+    /// than this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub older_than: u32,
     /// Do not ask for confirmation (needed when stdin is not a terminal).

@@ -11,7 +11,7 @@ use anyhow::{Result, bail};
 
 /// `stdin`: ask questions even when stdin is not a terminal, reading answers from it line by line.
 /// A test hook; not a user setting.
-pub const PROMPT_INPUT: &str = "CC_BEDROCK_PROMPT_INPUT";
+pub use crate::env_vars::PROMPT_INPUT;
 
 /// How many invalid answers to one question before giving up (a script feeding the wrong input
 /// must end, not loop).

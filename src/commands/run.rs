@@ -13,7 +13,9 @@ use crate::env_vars;
 use crate::launch::{self, ChildExit, child_env, find_claude, run_child, user_chose_model};
 use crate::usage::ledger;
 use crate::usage::pricing::PriceTable;
-use crate::usage::run::{ProfileUse, RunContext, RunWatch, claude_config_dir, plan_session, summary_line};
+use crate::usage::run::{
+    ProfileUse, RunContext, RunWatch, claude_config_dir, plan_session, summary_line,
+};
 
 /// Launches claude; returns the exit code to end with.
 pub fn run(opts: &PrepareOptions, claude_args: Vec<OsString>) -> Result<i32> {
@@ -30,18 +32,23 @@ pub fn run(opts: &PrepareOptions, claude_args: Vec<OsString>) -> Result<i32> {
 
     // Pin a new session's id where that is safe, so the run's transcript is known exactly.
     let session = plan_session(&claude_args);
-    let fork = claude_args.iter().any(|a| a == "--fork-session");
     let mut args = session.extra_args;
     args.extend(claude_args);
 
-    let mut watch = RunWatch::begin(run_context(&prepared, session.hint, fork));
+    if session.no_session {
+        // `--help`, `--version`, `mcp list`, ...: no model traffic, nothing to record.
+        return Ok(run_child(&claude, &args, &env, |_| {})?.exit_code());
+    }
+    let mut watch = RunWatch::begin(run_context(&prepared, session.hint, session.fork));
     let exit = run_child(&claude, &args, &env, |pid| watch.child_started(pid))?;
     record(watch, exit, &prepared, opts.quiet);
     Ok(exit.exit_code())
 }
 
 fn run_context(p: &Prepared, hint: crate::usage::run::SessionHint, fork: bool) -> RunContext {
-    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()).unwrap_or_default();
+    let home = directories::BaseDirs::new()
+        .map(|b| b.home_dir().to_path_buf())
+        .unwrap_or_default();
     let profiles = p
         .plan
         .iter()
@@ -65,7 +72,10 @@ fn run_context(p: &Prepared, hint: crate::usage::run::SessionHint, fork: bool) -
         .collect();
     RunContext {
         cwd: p.cwd.clone(),
-        claude_config_dir: claude_config_dir(std::env::var_os(env_vars::CLAUDE_CONFIG_DIR).as_ref(), &home),
+        claude_config_dir: claude_config_dir(
+            std::env::var_os(env_vars::CLAUDE_CONFIG_DIR).as_ref(),
+            &home,
+        ),
         hint,
         fork,
         started_at: SystemTime::now(),
@@ -92,9 +102,16 @@ fn record(watch: RunWatch, exit: ChildExit, p: &Prepared, quiet: bool) {
         Err(e) => return warn(&format!("could not account for this run: {e:#}")),
     };
     let mut rec = outcome.record;
-    rec.tags = p.plan.first().map(|pl| pl.tags.iter().cloned().collect()).unwrap_or_default();
+    rec.tags = p
+        .plan
+        .first()
+        .map(|pl| pl.tags.iter().cloned().collect())
+        .unwrap_or_default();
     if let Err(e) = ledger::append(&p.dirs.ledger(), &rec) {
-        warn(&format!("could not write the ledger {}: {e:#}", p.dirs.ledger().display()));
+        warn(&format!(
+            "could not write the ledger {}: {e:#}",
+            p.dirs.ledger().display()
+        ));
     }
     let show = !quiet && p.settings.summary.value && !env_vars::flag(env_vars::QUIET);
     if show {

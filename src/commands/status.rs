@@ -87,6 +87,7 @@ pub fn gather(args: &StatusArgs, opts: &PrepareOptions) -> Status {
             return s;
         }
     };
+    s.loaded = true;
     fill_config(&mut s, &settings, &dirs, opts);
     fill_target(&mut s, &settings, &target);
 

@@ -9,14 +9,16 @@ use std::collections::{HashMap, HashSet};
 use super::args::{GroupBy, Period};
 use super::items::{Dims, Item, NONE, Pool, Route};
 use super::period::{self, DayIndexer, DayRange, Zone};
+use super::scan::hash::Fast;
 use crate::usage::Tokens;
 
 /// Summed usage and cost of a set of items.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sum {
     pub tokens: Tokens,
-    /// The sum of the known costs.
-    pub cost: f64,
+    /// The sum of the known costs, in nano-dollars: integer sums do not depend on the order
+    /// items arrive in, so the same history always gives the same figures to the last digit.
+    pub cost_nano: u64,
     /// False when some usage has no known cost: `cost` is then a lower bound.
     pub cost_unknown: bool,
     /// Requests (transcript scans).
@@ -26,10 +28,16 @@ pub struct Sum {
 }
 
 impl Sum {
+    /// The known cost in USD.
+    pub fn cost(&self) -> f64 {
+        self.cost_nano as f64 / 1e9
+    }
+
     fn add_item(&mut self, it: &Item) {
         self.tokens.add(&it.tokens);
-        match it.cost {
-            Some(c) => self.cost += c,
+        match it.cost.filter(|c| c.is_finite()) {
+            // Rounded to the nano-dollar; a negative figure (a corrupt record) counts as 0.
+            Some(c) => self.cost_nano = self.cost_nano.saturating_add((c.max(0.0) * 1e9).round() as u64),
             None => self.cost_unknown = true,
         }
         self.requests += it.requests;
@@ -37,7 +45,7 @@ impl Sum {
 
     fn merge(&mut self, o: &Sum) {
         self.tokens.add(&o.tokens);
-        self.cost += o.cost;
+        self.cost_nano = self.cost_nano.saturating_add(o.cost_nano);
         self.cost_unknown |= o.cost_unknown;
         self.requests += o.requests;
         self.runs += o.runs;
@@ -77,8 +85,8 @@ pub struct Spec<'a> {
 pub struct Grouper<'a> {
     spec: &'a Spec<'a>,
     days: DayIndexer,
-    cells: HashMap<(i64, Dims), Cell>,
-    repo_ok: HashMap<u32, bool>,
+    cells: HashMap<(i64, Dims), Cell, Fast>,
+    repo_ok: HashMap<u32, bool, Fast>,
     coverage: Coverage,
     /// Which of the interned dimensions the grouping reads (others are masked to NONE).
     mask: Dims,
@@ -109,8 +117,8 @@ impl<'a> Grouper<'a> {
         Self {
             spec,
             days: DayIndexer::new(zone.tz.clone()),
-            cells: HashMap::new(),
-            repo_ok: HashMap::new(),
+            cells: HashMap::default(),
+            repo_ok: HashMap::default(),
             coverage: Coverage::default(),
             mask,
         }
@@ -381,7 +389,7 @@ mod tests {
         assert_eq!(total.tokens.input, 610);
         assert_eq!(total.runs, 3);
         assert!(total.cost_unknown);
-        assert_eq!(total.cost, 3.5);
+        assert_eq!(total.cost(), 3.5);
         // In Tokyo (+9) the 23:30Z item belongs to the 3rd.
         let (rows, _) = run(
             &fx,

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::scan::hash::Fast;
 use crate::usage::Tokens;
 
 /// Id of the empty value (`-` in output) in every pool.
@@ -15,7 +16,7 @@ pub const NONE: u32 = 0;
 #[derive(Debug)]
 pub struct Pool {
     strings: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: HashMap<String, u32, Fast>,
     tags: Vec<BTreeMap<String, String>>,
     tag_ids: HashMap<BTreeMap<String, String>, u32>,
 }
@@ -24,7 +25,7 @@ impl Default for Pool {
     fn default() -> Self {
         Self {
             strings: vec![String::new()],
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             tags: vec![BTreeMap::new()],
             tag_ids: HashMap::new(),
         }

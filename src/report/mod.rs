@@ -21,6 +21,7 @@ pub mod scan;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -38,10 +39,37 @@ use period::{DayRange, Zone};
 /// The index directory inside the cache dir.
 pub const INDEX_DIR: &str = "report-index";
 
+/// What a report reads from the outside world (so tests can point it anywhere without touching
+/// the process environment).
+#[derive(Clone, Debug)]
+pub struct ReportEnv {
+    pub dirs: Dirs,
+    /// Claude Code config roots that `--all-usage` scans.
+    pub claude_roots: Vec<PathBuf>,
+    /// The user this machine's transcripts belong to (`--by user` with `--all-usage`).
+    pub user: String,
+    /// Scanner threads; 0 is one per core.
+    pub threads: usize,
+}
+
+impl ReportEnv {
+    /// The real environment: `CLAUDE_CONFIG_DIR`, `HOME`, `XDG_CONFIG_HOME`, `USER`.
+    pub fn from_env(dirs: &Dirs) -> Self {
+        Self {
+            dirs: dirs.clone(),
+            claude_roots: scan::roots::config_roots(),
+            user: crate::env_vars::get("USER")
+                .or_else(|| crate::env_vars::get("LOGNAME"))
+                .unwrap_or_default(),
+            threads: 0,
+        }
+    }
+}
+
 /// Runs `cc-bedrock report`: computes the report and prints it to stdout. A closed pipe
 /// (`| head`) ends quietly with success.
 pub fn execute(args: &ReportArgs, dirs: &Dirs) -> Result<ExitCode> {
-    let report = build(args, dirs)?;
+    let report = build(args, &ReportEnv::from_env(dirs))?;
     let text = if args.json {
         render::json(&report)
     } else if args.csv {
@@ -58,7 +86,8 @@ pub fn execute(args: &ReportArgs, dirs: &Dirs) -> Result<ExitCode> {
 }
 
 /// Computes a report without printing it.
-pub fn build(args: &ReportArgs, dirs: &Dirs) -> Result<Report> {
+pub fn build(args: &ReportArgs, ctx: &ReportEnv) -> Result<Report> {
+    let dirs = &ctx.dirs;
     let zone = Zone::resolve(args.tz.as_deref())?;
     let range = range_of(args, &zone)?;
     if args.all_usage && args.period == Period::Runs {
@@ -73,7 +102,7 @@ pub fn build(args: &ReportArgs, dirs: &Dirs) -> Result<Report> {
         repo: args.repo.as_deref(),
     };
     if args.all_usage {
-        build_all_usage(args, dirs, &zone, &spec)
+        build_all_usage(args, ctx, &zone, &spec)
     } else {
         build_ledger(dirs, &zone, &spec)
     }
@@ -162,7 +191,13 @@ fn build_ledger(dirs: &Dirs, zone: &Zone, spec: &Spec<'_>) -> Result<Report> {
     })
 }
 
-fn build_all_usage(args: &ReportArgs, dirs: &Dirs, zone: &Zone, spec: &Spec<'_>) -> Result<Report> {
+fn build_all_usage(
+    args: &ReportArgs,
+    ctx: &ReportEnv,
+    zone: &Zone,
+    spec: &Spec<'_>,
+) -> Result<Report> {
+    let dirs = &ctx.dirs;
     let table = PriceTable::with_overrides(&dirs.user_prices())?;
     let cache = ProfileCache::load(&dirs.profile_cache());
     // Tags of our profiles come from the ledger (the config at launch); only read it if needed.
@@ -172,23 +207,20 @@ fn build_all_usage(args: &ReportArgs, dirs: &Dirs, zone: &Zone, spec: &Spec<'_>)
         HashMap::new()
     };
     let opts = scan::ScanOptions {
-        roots: scan::roots::config_roots(),
+        roots: ctx.claude_roots.clone(),
         index_dir: (!args.no_index).then(|| dirs.cache.join(INDEX_DIR)),
-        threads: 0,
+        threads: ctx.threads,
     };
     let (scanned, stats) = scan::scan(&opts);
-    let user = crate::env_vars::get("USER")
-        .or_else(|| crate::env_vars::get("LOGNAME"))
-        .unwrap_or_default();
-    let ctx = all_usage::PriceCtx {
+    let pctx = all_usage::PriceCtx {
         table: &table,
         cache: &cache,
         arn_tags: &arn_tags,
-        user: &user,
+        user: &ctx.user,
     };
     let mut pool = Pool::default();
     let mut g = Grouper::new(spec, zone);
-    let unknown = all_usage::items(&scanned, &ctx, &mut pool, |it, pool| g.push(it, pool));
+    let unknown = all_usage::items(&scanned, &pctx, &mut pool, |it, pool| g.push(it, pool));
     let (rows, total, coverage) = g.finish(&pool);
     let mut skipped = render::Skipped::default();
     for s in &scanned {

@@ -66,6 +66,8 @@ pub struct DayIndexer {
     tz: TimeZone,
     /// bucket -> offset in seconds, valid for the whole bucket.
     cache: HashMap<i64, i32>,
+    /// The last bucket asked for: consecutive requests are usually minutes apart.
+    last: Option<(i64, i32)>,
 }
 
 impl DayIndexer {
@@ -73,13 +75,20 @@ impl DayIndexer {
         Self {
             tz,
             cache: HashMap::new(),
+            last: None,
         }
     }
 
     /// The UTC offset in effect at `ms`, in seconds.
     pub fn offset_secs(&mut self, ms: i64) -> i32 {
         let bucket = ms.div_euclid(BUCKET_MS);
+        if let Some((b, o)) = self.last
+            && b == bucket
+        {
+            return o;
+        }
         if let Some(&o) = self.cache.get(&bucket) {
+            self.last = Some((bucket, o));
             return o;
         }
         let at = |ms: i64| {
@@ -91,6 +100,7 @@ impl DayIndexer {
         let end = at(bucket * BUCKET_MS + BUCKET_MS - 1);
         if start == end {
             self.cache.insert(bucket, start);
+            self.last = Some((bucket, start));
             start
         } else {
             // A transition inside this bucket: never cache it, ask exactly.

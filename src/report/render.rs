@@ -88,9 +88,9 @@ pub fn dollars(x: f64) -> String {
 
 fn cost_cell(s: &Sum) -> String {
     if s.cost_unknown {
-        format!("≥ {} *", dollars(s.cost))
+        format!("≥ {} *", dollars(s.cost()))
     } else {
-        dollars(s.cost)
+        dollars(s.cost())
     }
 }
 
@@ -187,7 +187,7 @@ pub fn table(r: &Report) -> String {
     total.extend((1..lead).map(|_| Cell::new("")));
     let mut nums = number_cells(&r.total, r.source);
     if r.total.cost_unknown {
-        nums[5] = Cell::new(format!("at least {} *", dollars(r.total.cost)));
+        nums[5] = Cell::new(format!("at least {} *", dollars(r.total.cost())));
     }
     total.extend(nums.into_iter().map(bold));
     t.add_row(total);
@@ -339,7 +339,7 @@ fn bytes(n: u64) -> String {
 
 /// "Coverage: …" — how much of the spend went through cc-bedrock's profiles.
 pub fn coverage_line(c: &Coverage) -> String {
-    let known = c.profile.cost + c.outside.cost;
+    let known = c.profile.cost() + c.outside.cost();
     let pct = |x: f64| {
         if known > 0.0 {
             format!(" ({:.0}%)", 100.0 * x / known)
@@ -349,10 +349,10 @@ pub fn coverage_line(c: &Coverage) -> String {
     };
     let mut s = format!(
         "Coverage: {}{} through cc-bedrock's profiles, {}{} outside them",
-        dollars(c.profile.cost),
-        pct(c.profile.cost),
-        dollars(c.outside.cost),
-        pct(c.outside.cost)
+        dollars(c.profile.cost()),
+        pct(c.profile.cost()),
+        dollars(c.outside.cost()),
+        pct(c.outside.cost())
     );
     if c.unknown_arn.requests > 0 {
         let _ = write!(
@@ -381,7 +381,7 @@ fn tokens_json(t: &Tokens) -> Value {
 fn sum_json(s: &Sum, src: Source) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("tokens".into(), tokens_json(&s.tokens));
-    m.insert("cost_usd".into(), json!(s.cost));
+    m.insert("cost_usd".into(), json!(s.cost()));
     m.insert("cost_complete".into(), json!(!s.cost_unknown));
     match src {
         Source::Ledger => m.insert("runs".into(), json!(s.runs)),
@@ -489,7 +489,7 @@ pub fn csv(r: &Report) -> String {
             ]
             .map(|v| v.to_string()),
         );
-        f.push(format!("{:.6}", row.sum.cost));
+        f.push(format!("{:.6}", row.sum.cost()));
         f.push((!row.sum.cost_unknown).to_string());
         f.push(
             match r.source {

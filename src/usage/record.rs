@@ -113,6 +113,11 @@ pub fn build_record(
             None => complete = false,
         }
     }
+    // No transcript at all (e.g. `--no-session-persistence`, or claude failed before writing):
+    // the usage is unknown, not zero.
+    if a.basis == crate::usage::ledger::Basis::None {
+        complete = false;
+    }
     let total_cost_usd = (any_priced || complete).then_some(total);
     let profiles = ctx
         .profiles

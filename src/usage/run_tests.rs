@@ -803,7 +803,7 @@ fn a_pinned_session_that_never_wrote_is_basis_none() {
     ));
     let r = finish(w, &cache()).record;
     assert_eq!(r.basis, Basis::None);
-    assert_eq!(r.total_cost_usd, Some(0.0));
+    assert_eq!((r.total_cost_usd, r.cost_complete), (None, false));
     assert!(summary_line(&r).starts_with("usage unknown"));
 }
 

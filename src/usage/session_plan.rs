@@ -132,8 +132,10 @@ pub fn plan_session(user_args: &[OsString]) -> SessionPlan {
                         resume_value = v;
                     }
                 }
+                // Its value is skipped, unless it looks like an option: then it is read as one,
+                // the safe reading (`--model --resume` never gets a pin).
                 f if TAKES_VALUE.contains(&f) && inline.is_none() => {
-                    let _ = next_value(user_args, &mut i);
+                    let _ = optional_value(user_args, &mut i);
                 }
                 _ => {}
             }
@@ -382,5 +384,47 @@ mod tests {
         assert!(is_uuid(ID));
         assert!(!is_uuid("11111111-2222-4333-8444-55555555555"));
         assert!(!is_uuid("1111111122224333844455555555555555ab"));
+    }
+
+    proptest::proptest! {
+        /// Any argument list (options, values, `--`, non-UTF-8) plans without panicking, and a
+        /// pin is only ever added when none of the unsafe flags is present before `--`.
+        #[test]
+        fn never_panics_or_pins_unsafely(
+            picks in proptest::collection::vec(0usize..16, 0..8),
+            raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..6),
+        ) {
+            const WORDS: [&str; 15] = [
+                "-p", "hello", "--resume", "-r", "-c", "--continue", "--fork-session",
+                "--session-id", ID, "--", "mcp", "--model", "--resume=x", "-h", "--debug",
+            ];
+            let args: Vec<OsString> = picks
+                .iter()
+                .map(|&i| match WORDS.get(i) {
+                    Some(w) => OsString::from(w),
+                    None => OsString::from_vec(raw.clone()),
+                })
+                .collect();
+            let p = plan_session(&args);
+            // Tokens claude reads as flags or subcommands: before `--`, and not the value of
+            // `--model` (a bare word after it is the model's name).
+            let words: Vec<&str> = args
+                .iter()
+                .take_while(|a| a.as_os_str() != "--")
+                .map(|a| a.to_str().unwrap_or(""))
+                .collect();
+            let risky = words.iter().enumerate().any(|(i, a)| {
+                let is_model_value = i > 0 && words[i - 1] == "--model" && !a.starts_with('-');
+                !is_model_value
+                    && [
+                        "--resume", "-r", "-c", "--continue", "--fork-session", "--session-id",
+                        "mcp", "-h", "--resume=x",
+                    ]
+                    .contains(a)
+            });
+            if risky {
+                proptest::prop_assert!(p.extra_args.is_empty(), "{:?}", args);
+            }
+        }
     }
 }

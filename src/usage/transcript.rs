@@ -566,4 +566,29 @@ mod tests {
         );
         assert_eq!(dedup_key(&UsageLine::default()), None);
     }
+
+    proptest::proptest! {
+        /// Arbitrary bytes, and real lines cut or corrupted anywhere, never panic.
+        #[test]
+        fn never_panics(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            cut in 0usize..2000,
+            flip in 0usize..2000,
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            let _ = parse_line(&bytes);
+            let mut with_marker = b"{\"usage\":".to_vec();
+            with_marker.extend_from_slice(&bytes);
+            let _ = parse_line(&with_marker);
+            let real = assistant(
+                r#""input_tokens":1234,"output_tokens":42,"cache_creation_input_tokens":2000,"cache_read_input_tokens":3000,"cache_creation":{"ephemeral_5m_input_tokens":1500,"ephemeral_1h_input_tokens":500}"#,
+            )
+            .into_bytes();
+            let _ = parse_line(&real[..cut.min(real.len())]);
+            let mut corrupt = real.clone();
+            let i = flip % corrupt.len();
+            corrupt[i] = byte;
+            let _ = parse_line(&corrupt);
+        }
+    }
 }

@@ -20,7 +20,8 @@ pub fn bin() -> PathBuf {
 }
 
 /// A fake `claude`: records argv (NUL-separated, byte exact) and env, optionally appends a
-/// transcript template to `$FAKE_CLAUDE_PROJECT_DIR/<--session-id>.jsonl`, sleeps, exits.
+/// transcript template (`@SESSION@` and `@NOW@` filled in) to
+/// `$FAKE_CLAUDE_PROJECT_DIR/<--session-id>.jsonl`, sleeps, exits.
 const FAKE_CLAUDE: &str = r#"#!/bin/sh
 rec="${FAKE_CLAUDE_OUT:?}/$$"
 printf '%s\0' "$@" > "$rec.args.tmp" && mv "$rec.args.tmp" "$rec.args"
@@ -34,7 +35,8 @@ done
 if [ -n "${FAKE_CLAUDE_TRANSCRIPT:-}" ]; then
   [ -n "$sid" ] || sid="${FAKE_CLAUDE_SESSION:?no session id}"
   mkdir -p "$FAKE_CLAUDE_PROJECT_DIR"
-  sed "s/@SESSION@/$sid/g" "$FAKE_CLAUDE_TRANSCRIPT" >> "$FAKE_CLAUDE_PROJECT_DIR/$sid.jsonl"
+  now=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+  sed -e "s/@SESSION@/$sid/g" -e "s/@NOW@/$now/g" "$FAKE_CLAUDE_TRANSCRIPT" >> "$FAKE_CLAUDE_PROJECT_DIR/$sid.jsonl"
 fi
 if [ -n "${FAKE_CLAUDE_STDOUT:-}" ]; then printf '%s\n' "$FAKE_CLAUDE_STDOUT"; fi
 if [ -n "${FAKE_CLAUDE_SLEEP:-}" ]; then exec sleep "$FAKE_CLAUDE_SLEEP"; fi

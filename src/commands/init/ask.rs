@@ -102,10 +102,7 @@ fn choose_model(
             .id
             .clone()
     };
-    p.say(&format!(
-        "\n{} models for the {tier} tier in {region}:",
-        capitalise(tier.as_str())
-    ));
+    p.say(&format!("\nModels for the {tier} tier in {region}:"));
     let width = candidates.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for (i, c) in candidates.iter().enumerate() {
         let mark = if c.id == default { "  (default)" } else { "" };
@@ -137,7 +134,7 @@ fn choose_model(
     Ok(chosen)
 }
 
-/// The Anthropic system profiles serving `tier`, newest model first, `global.` first per model.
+/// The Anthropic system profiles serving `tier`, newest version first, `global.` first per model.
 fn candidates(all: &[RemoteProfile], tier: Tier) -> Vec<RemoteProfile> {
     let mut out: Vec<RemoteProfile> = all
         .iter()
@@ -149,8 +146,10 @@ fn candidates(all: &[RemoteProfile], tier: Tier) -> Vec<RemoteProfile> {
         .collect();
     let global_first = |p: &RemoteProfile| if p.id.starts_with("global.") { 0 } else { 1 };
     out.sort_by(|a, b| {
-        models::model_id_of(&b.id)
-            .cmp(&models::model_id_of(&a.id))
+        let (ma, mb) = (models::model_id_of(&a.id), models::model_id_of(&b.id));
+        version(&mb)
+            .cmp(&version(&ma))
+            .then_with(|| mb.cmp(&ma))
             .then_with(|| global_first(a).cmp(&global_first(b)))
             .then_with(|| a.id.cmp(&b.id))
     });
@@ -182,11 +181,14 @@ fn system_models(
     result
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+/// The version in a Claude model id, for sorting: `anthropic.claude-opus-4-1-20250805-v1:0` ->
+/// [4, 1], `anthropic.claude-3-5-sonnet-20240620-v1:0` -> [3, 5] (dates and `v1` are not versions).
+fn version(model_id: &str) -> Vec<u32> {
+    model_id
+        .split(['-', '.', ':'])
+        .filter(|p| (1..=2).contains(&p.len()))
+        .map_while(|p| p.parse().ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -212,6 +214,7 @@ mod tests {
             "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
             "us.anthropic.claude-sonnet-4-20250514-v1:0",
             "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "us.anthropic.claude-sonnet-4-1-20250805-v1:0",
             "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
             "us.meta.llama3-sonnet-v1:0",
             "eu.anthropic.claude-sonnet-4-6",
@@ -227,6 +230,7 @@ mod tests {
                 "eu.anthropic.claude-sonnet-4-6",
                 "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
                 "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                "us.anthropic.claude-sonnet-4-1-20250805-v1:0",
                 "us.anthropic.claude-sonnet-4-20250514-v1:0",
                 "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
             ]

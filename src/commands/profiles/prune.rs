@@ -77,8 +77,18 @@ pub fn run(
         "Profiles to delete in {region} (unused for {} days):",
         args.older_than
     )?;
+    let model_width = candidates
+        .iter()
+        .map(|(p, _)| p.model().len())
+        .max()
+        .unwrap_or(0);
     for (p, why) in &candidates {
-        writeln!(out, "  {:<width$}  {}  ({why})", p.remote.name, p.model())?;
+        writeln!(
+            out,
+            "  {:<width$}  {:<model_width$}  {why}",
+            p.remote.name,
+            p.model()
+        )?;
     }
     out.flush()?;
     if args.dry_run {
@@ -125,7 +135,10 @@ pub fn run(
         deleted.len(),
         if deleted.len() == 1 { "" } else { "s" },
         if forgotten > 0 {
-            format!("; {forgotten} cache entries removed")
+            format!(
+                "; {forgotten} cache entr{} removed",
+                if forgotten == 1 { "y" } else { "ies" }
+            )
         } else {
             String::new()
         }

@@ -10,6 +10,8 @@ use serde::Serialize;
 pub struct Status {
     /// No problem found: a launch here should work.
     pub ok: bool,
+    /// The config loaded (when false, only `problems` and `paths` are filled in).
+    pub loaded: bool,
     pub cwd: String,
     pub config_files: Vec<FileEntry>,
     /// Each resolved setting with the file (or `default`) it came from.
@@ -154,97 +156,100 @@ pub fn render(s: &Status) -> String {
     };
     let _ = writeln!(o, "{} {}", paint.head("cc-bedrock status in"), s.cwd);
 
-    let _ = writeln!(o, "\n{}", paint.head("Config"));
-    for f in &s.config_files {
-        let text = match (&f.path, f.found) {
-            (Some(p), true) => p.clone(),
-            (Some(p), false) => format!("{p} (not found)"),
-            (None, _) => format!(
-                "no {} here or above (`cc-bedrock init` writes one)",
-                crate::config::PROJECT_FILE
+    // Without a config nothing else could be worked out: only the problem is worth showing.
+    if s.loaded {
+        let _ = writeln!(o, "\n{}", paint.head("Config"));
+        for f in &s.config_files {
+            let text = match (&f.path, f.found) {
+                (Some(p), true) => p.clone(),
+                (Some(p), false) => format!("{p} (not found)"),
+                (None, _) => format!(
+                    "no {} here or above (`cc-bedrock init` writes one)",
+                    crate::config::PROJECT_FILE
+                ),
+            };
+            row(&mut o, &format!("{} config", f.kind), &text);
+        }
+        let key_w = s
+            .settings
+            .iter()
+            .map(|x| x.key.len())
+            .max()
+            .unwrap_or(0)
+            .max(16);
+        let value_w = s
+            .settings
+            .iter()
+            .map(|x| x.value.len())
+            .max()
+            .unwrap_or(0)
+            .min(48);
+        for x in &s.settings {
+            let _ = writeln!(o, "  {:<key_w$} {:<value_w$}  {}", x.key, x.value, x.origin);
+        }
+
+        let _ = writeln!(o, "\n{}", paint.head("AWS"));
+        let a = &s.aws;
+        if let (Some(r), Some(origin)) = (&a.region, &a.region_origin) {
+            row(&mut o, "region", &format!("{r} ({origin})"));
+        }
+        if let Some(c) = &a.credentials {
+            row(&mut o, "credentials", c);
+        }
+        match (&a.account, &a.account_source) {
+            (Some(acc), Some(src)) => row(&mut o, "account", &format!("{acc} ({src})")),
+            _ => row(
+                &mut o,
+                "account",
+                if a.checked { "unknown" } else { "not checked" },
             ),
-        };
-        row(&mut o, &format!("{} config", f.kind), &text);
-    }
-    let key_w = s
-        .settings
-        .iter()
-        .map(|x| x.key.len())
-        .max()
-        .unwrap_or(0)
-        .max(16);
-    let value_w = s
-        .settings
-        .iter()
-        .map(|x| x.value.len())
-        .max()
-        .unwrap_or(0)
-        .min(48);
-    for x in &s.settings {
-        let _ = writeln!(o, "  {:<key_w$} {:<value_w$}  {}", x.key, x.value, x.origin);
-    }
-
-    let _ = writeln!(o, "\n{}", paint.head("AWS"));
-    let a = &s.aws;
-    if let (Some(r), Some(origin)) = (&a.region, &a.region_origin) {
-        row(&mut o, "region", &format!("{r} ({origin})"));
-    }
-    if let Some(c) = &a.credentials {
-        row(&mut o, "credentials", c);
-    }
-    match (&a.account, &a.account_source) {
-        (Some(acc), Some(src)) => row(&mut o, "account", &format!("{acc} ({src})")),
-        _ => row(
-            &mut o,
-            "account",
-            if a.checked { "unknown" } else { "not checked" },
-        ),
-    }
-    row(
-        &mut o,
-        "caller",
-        "not queried (needs STS); `aws sts get-caller-identity` shows it",
-    );
-    if let Some(e) = &a.endpoint {
-        row(&mut o, "endpoint", e);
-    }
-
-    let _ = writeln!(o, "\n{}", paint.head("Profiles"));
-    let name_w = s.profiles.iter().map(|p| p.name.len()).max().unwrap_or(0);
-    let tier_w = s
-        .profiles
-        .iter()
-        .map(|p| p.tiers.join(",").len())
-        .max()
-        .unwrap_or(0);
-    let source_w = s.profiles.iter().map(|p| p.source.len()).max().unwrap_or(0);
-    for p in &s.profiles {
-        let state = match p.state {
-            "present" | "cached" => paint.good(&describe(p)),
-            "mismatched" | "stale" => paint.bad(&describe(p)),
-            _ => describe(p),
-        };
-        let _ = writeln!(
-            o,
-            "  {:<name_w$}  {:<tier_w$}  {:<source_w$}  {state}",
-            p.name,
-            p.tiers.join(","),
-            p.source
-        );
-    }
-
-    let _ = writeln!(o, "\n{}", paint.head("Claude Code"));
-    row(
-        &mut o,
-        "path",
-        s.claude.path.as_deref().unwrap_or("not found"),
-    );
-    if s.claude.path.is_some() {
+        }
         row(
             &mut o,
-            "version",
-            s.claude.version.as_deref().unwrap_or("unknown"),
+            "caller",
+            "not queried (needs STS); `aws sts get-caller-identity` shows it",
         );
+        if let Some(e) = &a.endpoint {
+            row(&mut o, "endpoint", e);
+        }
+
+        let _ = writeln!(o, "\n{}", paint.head("Profiles"));
+        let name_w = s.profiles.iter().map(|p| p.name.len()).max().unwrap_or(0);
+        let tier_w = s
+            .profiles
+            .iter()
+            .map(|p| p.tiers.join(",").len())
+            .max()
+            .unwrap_or(0);
+        let source_w = s.profiles.iter().map(|p| p.source.len()).max().unwrap_or(0);
+        for p in &s.profiles {
+            let state = match p.state {
+                "present" | "cached" => paint.good(&describe(p)),
+                "mismatched" | "stale" => paint.bad(&describe(p)),
+                _ => describe(p),
+            };
+            let _ = writeln!(
+                o,
+                "  {:<name_w$}  {:<tier_w$}  {:<source_w$}  {state}",
+                p.name,
+                p.tiers.join(","),
+                p.source
+            );
+        }
+
+        let _ = writeln!(o, "\n{}", paint.head("Claude Code"));
+        row(
+            &mut o,
+            "path",
+            s.claude.path.as_deref().unwrap_or("not found"),
+        );
+        if s.claude.path.is_some() {
+            row(
+                &mut o,
+                "version",
+                s.claude.version.as_deref().unwrap_or("unknown"),
+            );
+        }
     }
 
     let _ = writeln!(o, "\n{}", paint.head("Files"));

@@ -151,14 +151,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn line(&mut self, parsed: Parsed<'_>, offset: u64, tail: Option<&mut Vec<Req>>) {
+    fn line(&mut self, parsed: Parsed<'_>, offset: u64) {
         match parsed {
             Parsed::Usage(u) => {
                 let r = self.req(&u, offset);
-                match tail {
-                    Some(t) => t.push(r),
-                    None => self.push(r),
-                }
+                self.push(r);
             }
             Parsed::Synthetic => self.data.synthetic += 1,
             Parsed::Malformed => self.data.malformed += 1,
@@ -232,11 +229,12 @@ pub fn scan(
         let n = read_at(file, &mut buf[filled..], pos + filled as u64)?;
         if n == 0 {
             // EOF: whatever is left has no newline.
+            // Only a complete request counts; an unfinished line is neither malformed nor stored.
             let rest = &buf[..filled];
-            if finder.find(rest).is_some() {
-                let mut tail = Vec::new();
-                b.line(parse::parse(rest), pos, Some(&mut tail));
-                end.tail = tail;
+            if finder.find(rest).is_some()
+                && let Parsed::Usage(u) = parse::parse(rest)
+            {
+                end.tail.push(b.req(&u, pos));
             }
             return Ok(end);
         }
@@ -252,7 +250,7 @@ pub fn scan(
             let start = memrchr(b'\n', &region[i..at]).map_or(i, |x| i + x + 1);
             // The region ends with a newline, so there is always one at or after `at`.
             let stop = memchr(b'\n', &region[at..]).map_or(region.len() - 1, |x| at + x);
-            b.line(parse::parse(&region[start..stop]), pos + start as u64, None);
+            b.line(parse::parse(&region[start..stop]), pos + start as u64);
             i = stop + 1;
         }
         let consumed = last_nl + 1;
@@ -316,7 +314,7 @@ fn long_line(
             end: newline,
         };
         let parsed = parse::parse_reader(io::BufReader::with_capacity(64 << 10, reader));
-        b.line(parsed, start, None);
+        b.line(parsed, start);
     }
     Ok(Some(newline + 1))
 }

@@ -93,15 +93,20 @@ enum Plan {
 
 /// Scans every transcript under `opts.roots`.
 pub fn scan(opts: &ScanOptions) -> (Vec<Scanned>, ScanStats) {
-    let found = roots::discover(&opts.roots);
+    // Walking the directories (one stat per file) and decoding the index are independent:
+    // do them at the same time.
+    let (found, mut loaded) = std::thread::scope(|s| {
+        let loader = s.spawn(|| match &opts.index_dir {
+            Some(dir) => index::load(dir),
+            None => index::Loaded::default(),
+        });
+        let found = roots::discover(&opts.roots);
+        (found, loader.join().unwrap_or_default())
+    });
     let mut stats = ScanStats {
         files: found.len(),
         bytes_total: found.iter().map(|f| f.size).sum(),
         ..ScanStats::default()
-    };
-    let mut loaded = match &opts.index_dir {
-        Some(dir) => index::load(dir),
-        None => index::Loaded::default(),
     };
     stats.index_shards_bad = loaded.bad;
 
