@@ -68,8 +68,9 @@ fn fork_copies_and_duplicate_files_count_once() {
         .iter()
         .map(|r| (r["period"].as_str().unwrap().to_string(), r["requests"].as_u64().unwrap()))
         .collect();
-    assert_eq!(sessions.iter().map(|x| x.1).sum::<u64>(), 3);
-    assert!(sessions.contains(&(fork.to_string(), 1)) || sessions.contains(&(fork.to_string(), 3)), "{sessions:?}");
+    // The copies are identical (same output, same time): the first file in path order keeps
+    // them, whichever order the threads finished in.
+    assert_eq!(sessions, vec![(parent.to_string(), 2), (fork.to_string(), 1)]);
 }
 
 #[test]
@@ -222,7 +223,8 @@ fn pricing_rules_long_context_scope_and_one_hour_writes() {
     let outside = v["coverage"]["outside"]["cost_usd"].as_f64().unwrap();
     assert!((through - c).abs() < 1e-9 && (outside - a - b).abs() < 1e-9);
     let table = s.table(&argv(&["--by", "profile"]));
-    assert!(table.contains("Coverage: $0.0053 (3%) through cc-bedrock's profiles"), "{table}");
+    assert!(table.contains("(3%) through cc-bedrock's profiles"), "{table}");
+    assert!(table.contains("(97%) outside them"), "{table}");
 }
 
 #[test]
