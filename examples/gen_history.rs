@@ -278,7 +278,11 @@ fn reply(
 
 /// Filler text of a random length in `lo..=hi`.
 fn txt(c: &mut Ctx, lo: u64, hi: u64) -> String {
-    let (lo, hi) = if c.compact { (lo.min(20), (hi / 20).max(30)) } else { (lo, hi) };
+    let (lo, hi) = if c.compact {
+        (lo.min(20), (hi / 20).max(30))
+    } else {
+        (lo, hi)
+    };
     let n = c.rng_len(lo, hi);
     text(&mut c.rng, n)
 }
@@ -445,7 +449,11 @@ fn subagent(c: &mut Ctx, s: &Session, dir: &Path) {
             Some(&agent),
             &["text", "tool_use"],
         ));
-        let n = if c.compact { 100 } else { c.rng_len(300, 30_000) };
+        let n = if c.compact {
+            100
+        } else {
+            c.rng_len(300, 30_000)
+        };
         lines.push(format!(
             r#"{{"parentUuid":"{}",{},"type":"user","message":{{"role":"user","content":[{{"type":"tool_result","content":"{}"}}]}},"timestamp":"{}"}}"#,
             c.rng.uuid(),
@@ -465,7 +473,8 @@ fn subagent(c: &mut Ctx, s: &Session, dir: &Path) {
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut out: Option<PathBuf> = None;
-    let (mut kb, mut seed, mut days, mut end) = (1_000_000u64, 1u64, 90i64, "2026-11-28".to_string());
+    let (mut kb, mut seed, mut days, mut end) =
+        (1_000_000u64, 1u64, 90i64, "2026-11-28".to_string());
     let (mut arn_share, mut fork_share, mut old_share) = (0.0f64, 0.03f64, 0.1f64);
     let mut compact = false;
     while let Some(a) = args.next() {

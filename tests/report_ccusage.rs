@@ -22,19 +22,82 @@ type Expected = [(&'static str, &'static str, u64, u64, u64, u64)];
 
 /// ccusage 20.0.24, `-z UTC`: (date, model, input, output, cache creation, cache read).
 const CCUSAGE_UTC: &Expected = &[
-    ("2026-10-31", "claude-sonnet-4-5-20250929", 11761, 11821, 63881, 317076),
-    ("2026-11-01", "claude-sonnet-4-5-20250929", 26065, 21548, 123627, 1034195),
-    ("2026-11-01", "claude-haiku-4-5-20251001", 4237, 3960, 29232, 227595),
-    ("2026-11-02", "claude-sonnet-4-5-20250929", 27594, 24541, 113367, 1485744),
-    ("2026-11-03", "claude-sonnet-4-5-20250929", 43189, 44286, 138174, 1946714),
+    (
+        "2026-10-31",
+        "claude-sonnet-4-5-20250929",
+        11761,
+        11821,
+        63881,
+        317076,
+    ),
+    (
+        "2026-11-01",
+        "claude-sonnet-4-5-20250929",
+        26065,
+        21548,
+        123627,
+        1034195,
+    ),
+    (
+        "2026-11-01",
+        "claude-haiku-4-5-20251001",
+        4237,
+        3960,
+        29232,
+        227595,
+    ),
+    (
+        "2026-11-02",
+        "claude-sonnet-4-5-20250929",
+        27594,
+        24541,
+        113367,
+        1485744,
+    ),
+    (
+        "2026-11-03",
+        "claude-sonnet-4-5-20250929",
+        43189,
+        44286,
+        138174,
+        1946714,
+    ),
 ];
 
 /// ccusage 20.0.24, `-z Asia/Tokyo`: the 2026-10-31 (UTC) requests move to the 1st.
 const CCUSAGE_TOKYO: &Expected = &[
-    ("2026-11-01", "claude-sonnet-4-5-20250929", 37826, 33369, 187508, 1351271),
-    ("2026-11-01", "claude-haiku-4-5-20251001", 4237, 3960, 29232, 227595),
-    ("2026-11-02", "claude-sonnet-4-5-20250929", 27594, 24541, 113367, 1485744),
-    ("2026-11-03", "claude-sonnet-4-5-20250929", 43189, 44286, 138174, 1946714),
+    (
+        "2026-11-01",
+        "claude-sonnet-4-5-20250929",
+        37826,
+        33369,
+        187508,
+        1351271,
+    ),
+    (
+        "2026-11-01",
+        "claude-haiku-4-5-20251001",
+        4237,
+        3960,
+        29232,
+        227595,
+    ),
+    (
+        "2026-11-02",
+        "claude-sonnet-4-5-20250929",
+        27594,
+        24541,
+        113367,
+        1485744,
+    ),
+    (
+        "2026-11-03",
+        "claude-sonnet-4-5-20250929",
+        43189,
+        44286,
+        138174,
+        1946714,
+    ),
 ];
 
 /// Our model column shows the price table's name; ccusage shows `message.model`.
@@ -49,7 +112,16 @@ fn ccusage_name(ours: &str) -> &str {
 fn check(tz: &str, expected: &Expected) {
     let s = Sandbox::new();
     s.copy_history("history");
-    let v = s.json(&["daily", "--all-usage", "--by", "model", "--since", "2026-10-01", "--tz", tz]);
+    let v = s.json(&[
+        "daily",
+        "--all-usage",
+        "--by",
+        "model",
+        "--since",
+        "2026-10-01",
+        "--tz",
+        tz,
+    ]);
     let mut got: Vec<_> = per_period_model(&v)
         .into_iter()
         .map(|(d, m, i, o, w, r)| (d, ccusage_name(&m).to_string(), i, o, w, r))
@@ -88,10 +160,30 @@ fn arns_are_priced_through_the_profile_cache_where_ccusage_says_zero() {
     let s = Sandbox::new();
     s.copy_history("arn");
     s.cache_profiles(&[
-        (SONNET_ARN, "cc-alice-payments-sonnet", SONNET_ID, Scope::Geographic("us".into())),
-        (HAIKU_ARN, "cc-alice-payments-haiku", HAIKU_ID, Scope::Global),
+        (
+            SONNET_ARN,
+            "cc-alice-payments-sonnet",
+            SONNET_ID,
+            Scope::Geographic("us".into()),
+        ),
+        (
+            HAIKU_ARN,
+            "cc-alice-payments-haiku",
+            HAIKU_ID,
+            Scope::Global,
+        ),
     ]);
-    let v = s.json(&["--all-usage", "--by", "profile", "--by", "model", "--since", "2026-11-01", "--tz", "UTC"]);
+    let v = s.json(&[
+        "--all-usage",
+        "--by",
+        "profile",
+        "--by",
+        "model",
+        "--since",
+        "2026-11-01",
+        "--tz",
+        "UTC",
+    ]);
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 2, "{v:#}");
     let row = |profile: &str| {
@@ -126,15 +218,39 @@ fn an_arn_missing_from_the_cache_is_unknown_cost_never_zero() {
     let s = Sandbox::new();
     s.copy_history("arn");
     // Only the sonnet profile is known.
-    s.cache_profiles(&[(SONNET_ARN, "cc-alice-payments-sonnet", SONNET_ID, Scope::Global)]);
-    let v = s.json(&["--all-usage", "--by", "profile", "--since", "2026-11-01", "--tz", "UTC"]);
+    s.cache_profiles(&[(
+        SONNET_ARN,
+        "cc-alice-payments-sonnet",
+        SONNET_ID,
+        Scope::Global,
+    )]);
+    let v = s.json(&[
+        "--all-usage",
+        "--by",
+        "profile",
+        "--since",
+        "2026-11-01",
+        "--tz",
+        "UTC",
+    ]);
     assert_eq!(v["total"]["cost_complete"], false, "{v:#}");
     assert_eq!(v["unknown_cost"]["arns"], serde_json::json!([HAIKU_ARN]));
     assert_eq!(v["coverage"]["unknown_arns"]["requests"], 2);
-    let table = s.table(&["--all-usage", "--by", "profile", "--since", "2026-11-01", "--tz", "UTC"]);
+    let table = s.table(&[
+        "--all-usage",
+        "--by",
+        "profile",
+        "--since",
+        "2026-11-01",
+        "--tz",
+        "UTC",
+    ]);
     assert!(table.contains("≥ $0.00 *"), "{table}");
     assert!(table.contains("at least $"), "{table}");
-    assert!(table.contains("not in cc-bedrock's profile cache"), "{table}");
+    assert!(
+        table.contains("not in cc-bedrock's profile cache"),
+        "{table}"
+    );
     assert!(table.contains(HAIKU_ARN), "{table}");
     assert!(table.contains("Estimates:"), "{table}");
 }

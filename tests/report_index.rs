@@ -8,12 +8,28 @@ use std::io::Write;
 
 use report_util::*;
 
-const ARGS: &[&str] = &["daily", "--all-usage", "--by", "model", "--by", "repo", "--since", "2026-01-01", "--tz", "UTC"];
+const ARGS: &[&str] = &[
+    "daily",
+    "--all-usage",
+    "--by",
+    "model",
+    "--by",
+    "repo",
+    "--since",
+    "2026-01-01",
+    "--tz",
+    "UTC",
+];
 
 fn scan_stats(v: &serde_json::Value) -> (u64, u64, u64, u64) {
     let s = &v["scan"];
     let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("scan.{k}: {v:#}"));
-    (n("bytes_read"), n("files_unchanged"), n("files_appended"), n("files_full"))
+    (
+        n("bytes_read"),
+        n("files_unchanged"),
+        n("files_appended"),
+        n("files_full"),
+    )
 }
 
 /// The report computed from scratch, without the index.
@@ -45,7 +61,11 @@ fn a_warm_scan_reads_nothing_and_gives_the_same_answer() {
     let s = sandbox_with_history();
     let cold = s.json(ARGS);
     let (read, unchanged, _, full) = scan_stats(&cold);
-    assert!(read > 100_000 && unchanged == 0 && full == 9, "{:#}", cold["scan"]);
+    assert!(
+        read > 100_000 && unchanged == 0 && full == 9,
+        "{:#}",
+        cold["scan"]
+    );
     let warm = s.json(ARGS);
     assert_eq!(scan_stats(&warm), (0, 9, 0, 0));
     assert_eq!(without_scan(warm), without_scan(cold.clone()));
@@ -59,7 +79,10 @@ fn an_append_reads_only_the_new_bytes() {
         "-home-dev-src-payments/a.jsonl",
         &[line("m1", 10, "2026-11-10T10:00:00Z"), tool_result(50_000)],
     );
-    s.write_transcript("-home-dev-src-web/b.jsonl", &[line("m9", 5, "2026-11-10T10:00:00Z")]);
+    s.write_transcript(
+        "-home-dev-src-web/b.jsonl",
+        &[line("m9", 5, "2026-11-10T10:00:00Z")],
+    );
     s.json(ARGS);
     // Claude Code appends: a reply whose first block was already there, and a new request.
     let more = [
@@ -75,14 +98,22 @@ fn an_append_reads_only_the_new_bytes() {
         .write_all(more.as_bytes())
         .unwrap();
     let v = s.json(ARGS);
-    assert_eq!(scan_stats(&v), (more.len() as u64, 1, 1, 0), "{:#}", v["scan"]);
+    assert_eq!(
+        scan_stats(&v),
+        (more.len() as u64, 1, 1, 0),
+        "{:#}",
+        v["scan"]
+    );
     assert_eq!(without_scan(v.clone()), fresh(&s));
     // m1 counted once, with its largest output (+ m9: same repo, by its cwd); m2 on its own day.
     let rows = per_period_model(&v);
     let outputs: Vec<(String, u64)> = rows.iter().map(|r| (r.0.clone(), r.3)).collect();
     assert_eq!(
         outputs,
-        vec![("2026-11-10".to_string(), 35), ("2026-11-11".to_string(), 7)]
+        vec![
+            ("2026-11-10".to_string(), 35),
+            ("2026-11-11".to_string(), 7)
+        ]
     );
 }
 
@@ -93,7 +124,11 @@ fn a_partial_last_line_is_counted_once_when_completed() {
     let (head, rest) = whole.split_at(whole.len() / 2);
     let path = s.projects.join("-home-dev-src-payments/a.jsonl");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, format!("{}\n{head}", line("m1", 10, "2026-11-10T10:00:00Z"))).unwrap();
+    std::fs::write(
+        &path,
+        format!("{}\n{head}", line("m1", 10, "2026-11-10T10:00:00Z")),
+    )
+    .unwrap();
     let v = s.json(ARGS);
     assert_eq!(v["total"]["requests"], 1);
     // The writer finishes the line: counted now, once, and the next scan reads only the rest.
@@ -208,7 +243,10 @@ fn new_and_deleted_transcripts() {
     assert_eq!(v["total"]["tokens"]["output"], 30);
     std::fs::remove_file(&a).unwrap();
     let v = s.json(ARGS);
-    assert_eq!(v["total"]["tokens"]["output"], 20, "a deleted file's usage is gone");
+    assert_eq!(
+        v["total"]["tokens"]["output"], 20,
+        "a deleted file's usage is gone"
+    );
     assert_eq!(without_scan(v), fresh(&s));
 }
 
@@ -245,7 +283,10 @@ fn a_corrupt_index_gives_the_same_answer_and_is_rebuilt() {
         std::fs::write(p, b).unwrap();
     }
     let v = s.json(ARGS);
-    assert_eq!(v["scan"]["index_shards_bad"].as_u64(), Some(shards.len() as u64));
+    assert_eq!(
+        v["scan"]["index_shards_bad"].as_u64(),
+        Some(shards.len() as u64)
+    );
     assert_eq!(without_scan(v), first);
     // Rewritten: the next scan reads nothing.
     let v = s.json(ARGS);

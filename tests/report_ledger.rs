@@ -72,8 +72,20 @@ fn ledger() -> Sandbox {
             session: "s-1",
             tags: json!({"project": "payments", "team": "core"}),
             models: vec![
-                ("cc-alice-payments-sonnet", SONNET_P, "Claude Sonnet 4.5", 1000, Some(1.25)),
-                ("cc-alice-payments-haiku", HAIKU_P, "Claude Haiku 4.5", 100, Some(0.5)),
+                (
+                    "cc-alice-payments-sonnet",
+                    SONNET_P,
+                    "Claude Sonnet 4.5",
+                    1000,
+                    Some(1.25),
+                ),
+                (
+                    "cc-alice-payments-haiku",
+                    HAIKU_P,
+                    "Claude Haiku 4.5",
+                    100,
+                    Some(0.5),
+                ),
             ],
         },
         Run {
@@ -84,7 +96,13 @@ fn ledger() -> Sandbox {
             branch: "dev",
             session: "s-2",
             tags: json!({"project": "web"}),
-            models: vec![("cc-bob-web-sonnet", SONNET_P, "Claude Sonnet 4.5", 2000, Some(2.0))],
+            models: vec![(
+                "cc-bob-web-sonnet",
+                SONNET_P,
+                "Claude Sonnet 4.5",
+                2000,
+                Some(2.0),
+            )],
         },
         // A model with no price: its cost is unknown, never 0.
         Run {
@@ -95,7 +113,13 @@ fn ledger() -> Sandbox {
             branch: "feature/x",
             session: "s-1",
             tags: Value::Null,
-            models: vec![("cc-alice-payments-opus", "arn:x:future", "claude-future-9", 500, None)],
+            models: vec![(
+                "cc-alice-payments-opus",
+                "arn:x:future",
+                "claude-future-9",
+                500,
+                None,
+            )],
         },
     ];
     let mut lines: Vec<String> = runs.iter().map(Run::json).collect();
@@ -105,16 +129,20 @@ fn ledger() -> Sandbox {
 }
 
 fn rows(v: &Value) -> Vec<(String, Vec<String>, u64, u64)> {
+    let by: Vec<&str> = v["group_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap())
+        .collect();
     v["rows"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| {
-            let groups = r["groups"]
-                .as_object()
-                .unwrap()
-                .values()
-                .map(|x| x.as_str().unwrap().to_string())
+            let groups = by
+                .iter()
+                .map(|g| r["groups"][*g].as_str().unwrap().to_string())
                 .collect();
             (
                 r["period"].as_str().unwrap().to_string(),
@@ -127,7 +155,12 @@ fn rows(v: &Value) -> Vec<(String, Vec<String>, u64, u64)> {
 }
 
 fn row(p: &str, g: &[&str], input: u64, runs: u64) -> (String, Vec<String>, u64, u64) {
-    (p.into(), g.iter().map(|x| x.to_string()).collect(), input, runs)
+    (
+        p.into(),
+        g.iter().map(|x| x.to_string()).collect(),
+        input,
+        runs,
+    )
 }
 
 const RANGE: &[&str] = &["--since", "2026-11-01", "--until", "2026-12-31"];
@@ -173,7 +206,10 @@ fn weeks_start_on_monday_in_the_report_zone() {
     let utc = s.json(&with(&["weekly", "--tz", "UTC"]));
     assert_eq!(
         rows(&utc),
-        vec![row("2026-11-23", &[], 1100, 1), row("2026-11-30", &[], 2500, 2)]
+        vec![
+            row("2026-11-23", &[], 1100, 1),
+            row("2026-11-30", &[], 2500, 2)
+        ]
     );
     let tokyo = s.json(&with(&["weekly", "--tz", "Asia/Tokyo"]));
     assert_eq!(rows(&tokyo), vec![row("2026-11-30", &[], 3600, 3)]);
@@ -199,13 +235,24 @@ fn sessions_and_runs() {
     );
     assert_eq!(v["rows"][0]["first"], "2026-11-29T23:30:00Z");
     let table = s.table(&with(&["runs", "--tz", "UTC"]));
-    assert!(table.contains("Started") && table.contains("2026-11-29 23:30"), "{table}");
+    assert!(
+        table.contains("Started") && table.contains("2026-11-29 23:30"),
+        "{table}"
+    );
 }
 
 #[test]
 fn by_fields_combine_including_tags() {
     let s = ledger();
-    let v = s.json(&with(&["monthly", "--tz", "UTC", "--by", "tag:project", "--by", "user"]));
+    let v = s.json(&with(&[
+        "monthly",
+        "--tz",
+        "UTC",
+        "--by",
+        "tag:project",
+        "--by",
+        "user",
+    ]));
     assert_eq!(v["group_by"], json!(["tag:project", "user"]));
     assert_eq!(
         rows(&v),
@@ -215,14 +262,31 @@ fn by_fields_combine_including_tags() {
             row("2026-12", &["-", "alice"], 500, 1)
         ]
     );
-    let v = s.json(&with(&["monthly", "--tz", "UTC", "--by", "profile", "--by", "repo", "--by", "branch"]));
+    let v = s.json(&with(&[
+        "monthly", "--tz", "UTC", "--by", "profile", "--by", "repo", "--by", "branch",
+    ]));
     assert_eq!(
         rows(&v),
         vec![
-            row("2026-11", &["cc-alice-payments-haiku", "payments", "main"], 100, 1),
-            row("2026-11", &["cc-alice-payments-sonnet", "payments", "main"], 1000, 1),
+            row(
+                "2026-11",
+                &["cc-alice-payments-haiku", "payments", "main"],
+                100,
+                1
+            ),
+            row(
+                "2026-11",
+                &["cc-alice-payments-sonnet", "payments", "main"],
+                1000,
+                1
+            ),
             row("2026-11", &["cc-bob-web-sonnet", "web", "dev"], 2000, 1),
-            row("2026-12", &["cc-alice-payments-opus", "payments", "feature/x"], 500, 1)
+            row(
+                "2026-12",
+                &["cc-alice-payments-opus", "payments", "feature/x"],
+                500,
+                1
+            )
         ]
     );
     let v = s.json(&with(&["monthly", "--tz", "UTC", "--by", "tag:team"]));
@@ -237,9 +301,18 @@ fn unknown_cost_is_marked_and_the_total_is_a_lower_bound() {
     assert!(table.contains("$1.75"), "{table}");
     assert!(table.contains("≥ $0.00 *"), "{table}");
     assert!(table.contains("at least $3.75 *"), "{table}");
-    assert!(table.contains("no price for anthropic.claude-future-9"), "{table}");
-    assert!(!table.contains("Estimates"), "ledger figures are not estimates: {table}");
-    assert!(table.contains("Skipped: 1 malformed ledger line(s)."), "{table}");
+    assert!(
+        table.contains("no price for anthropic.claude-future-9"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("Estimates"),
+        "ledger figures are not estimates: {table}"
+    );
+    assert!(
+        table.contains("Skipped: 1 malformed ledger line(s)."),
+        "{table}"
+    );
     let v = s.json(&with(&["daily", "--tz", "UTC"]));
     assert_eq!(v["total"]["cost_complete"], false);
     assert_eq!(v["total"]["cost_usd"], 3.75);
@@ -253,21 +326,59 @@ fn unknown_cost_is_marked_and_the_total_is_a_lower_bound() {
 fn json_and_csv_shapes() {
     let s = ledger();
     let v = s.json(&with(&["daily", "--tz", "UTC", "--by", "model"]));
-    for key in ["source", "estimate", "period", "group_by", "time_zone", "since", "until", "prices_versions", "rows", "total", "unknown_cost", "skipped"] {
+    for key in [
+        "source",
+        "estimate",
+        "period",
+        "group_by",
+        "time_zone",
+        "since",
+        "until",
+        "prices_versions",
+        "rows",
+        "total",
+        "unknown_cost",
+        "skipped",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}: {v:#}");
     }
     let r = &v["rows"][0];
-    for key in ["period", "first", "last", "groups", "tokens", "cost_usd", "cost_complete", "runs"] {
+    for key in [
+        "period",
+        "first",
+        "last",
+        "groups",
+        "tokens",
+        "cost_usd",
+        "cost_complete",
+        "runs",
+    ] {
         assert!(r.get(key).is_some(), "missing rows[].{key}: {r:#}");
     }
-    for key in ["input", "output", "cache_write_5m", "cache_write_1h", "cache_read", "web_search_requests", "total"] {
+    for key in [
+        "input",
+        "output",
+        "cache_write_5m",
+        "cache_write_1h",
+        "cache_read",
+        "web_search_requests",
+        "total",
+    ] {
         assert!(r["tokens"].get(key).is_some(), "missing tokens.{key}");
     }
     assert_eq!(v["since"], "2026-11-01");
     assert_eq!(v["until"], "2026-12-31");
     assert!(v.get("coverage").is_none(), "coverage is for --all-usage");
 
-    let csv = s.csv(&with(&["daily", "--tz", "UTC", "--by", "model", "--by", "tag:project"]));
+    let csv = s.csv(&with(&[
+        "daily",
+        "--tz",
+        "UTC",
+        "--by",
+        "model",
+        "--by",
+        "tag:project",
+    ]));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
@@ -288,12 +399,29 @@ fn repo_filter_and_bad_ranges() {
     let s = ledger();
     let v = s.json(&with(&["monthly", "--tz", "UTC", "--repo", "payments"]));
     assert_eq!(v["total"]["runs"], 2);
-    let v = s.json(&with(&["monthly", "--tz", "UTC", "--repo", "/home/bob/src/web"]));
+    let v = s.json(&with(&[
+        "monthly",
+        "--tz",
+        "UTC",
+        "--repo",
+        "/home/bob/src/web",
+    ]));
     assert_eq!(v["total"]["runs"], 1);
-    let v = s.json(&["daily", "--tz", "UTC", "--since", "2026-11-30", "--until", "20261130"]);
+    let v = s.json(&[
+        "daily",
+        "--tz",
+        "UTC",
+        "--since",
+        "2026-11-30",
+        "--until",
+        "20261130",
+    ]);
     assert_eq!(v["total"]["runs"], 1);
-    let err = cc_bedrock::report::build(&args(&["--since", "2026-12-02", "--until", "2026-12-01"]), &s.env)
-        .unwrap_err();
+    let err = cc_bedrock::report::build(
+        &args(&["--since", "2026-12-02", "--until", "2026-12-01"]),
+        &s.env,
+    )
+    .unwrap_err();
     assert!(format!("{err}").contains("is after --until"), "{err}");
     let err = cc_bedrock::report::build(&args(&["--tz", "Mars/Olympus"]), &s.env).unwrap_err();
     assert!(format!("{err}").contains("unknown time zone"), "{err}");
@@ -303,7 +431,10 @@ fn repo_filter_and_bad_ranges() {
 fn an_empty_ledger_says_how_to_get_data() {
     let s = Sandbox::new();
     let table = s.table(&with(&["--tz", "UTC"]));
-    assert!(table.contains("No runs recorded between 2026-11-01 and 2026-12-31"), "{table}");
+    assert!(
+        table.contains("No runs recorded between 2026-11-01 and 2026-12-31"),
+        "{table}"
+    );
     assert!(table.contains("--all-usage"), "{table}");
     let v = s.json(&with(&["--tz", "UTC"]));
     assert_eq!(v["rows"], json!([]));

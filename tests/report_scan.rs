@@ -53,7 +53,8 @@ fn fork_copies_and_duplicate_files_count_once() {
     // A stray copy of the whole parent somewhere else (a backup, a second root).
     std::fs::create_dir_all(s.projects.join("-copy")).unwrap();
     std::fs::copy(
-        s.projects.join(format!("-home-dev-src-payments/{parent}.jsonl")),
+        s.projects
+            .join(format!("-home-dev-src-payments/{parent}.jsonl")),
         s.projects.join(format!("-copy/{parent}.jsonl")),
     )
     .unwrap();
@@ -66,11 +67,19 @@ fn fork_copies_and_duplicate_files_count_once() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["period"].as_str().unwrap().to_string(), r["requests"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["period"].as_str().unwrap().to_string(),
+                r["requests"].as_u64().unwrap(),
+            )
+        })
         .collect();
     // The copies are identical (same output, same time): the first file in path order keeps
     // them, whichever order the threads finished in.
-    assert_eq!(sessions, vec![(parent.to_string(), 2), (fork.to_string(), 1)]);
+    assert_eq!(
+        sessions,
+        vec![(parent.to_string(), 2), (fork.to_string(), 1)]
+    );
 }
 
 #[test]
@@ -162,7 +171,16 @@ fn giant_lines_are_skipped_or_streamed_with_bounded_memory() {
     .replace(r#""text":"ok""#, &format!(r#""text":"{big}""#));
     s.write_transcript(
         "-p/a.jsonl",
-        &[giant_result, giant_reply, Line { msg: "after", output: 1, ..Line::default() }.json()],
+        &[
+            giant_result,
+            giant_reply,
+            Line {
+                msg: "after",
+                output: 1,
+                ..Line::default()
+            }
+            .json(),
+        ],
     );
     let v = s.json(&argv(&[]));
     assert_eq!(v["total"]["requests"], 2, "{v:#}");
@@ -223,7 +241,10 @@ fn pricing_rules_long_context_scope_and_one_hour_writes() {
     let outside = v["coverage"]["outside"]["cost_usd"].as_f64().unwrap();
     assert!((through - c).abs() < 1e-9 && (outside - a - b).abs() < 1e-9);
     let table = s.table(&argv(&["--by", "profile"]));
-    assert!(table.contains("(3%) through cc-bedrock's profiles"), "{table}");
+    assert!(
+        table.contains("(3%) through cc-bedrock's profiles"),
+        "{table}"
+    );
     assert!(table.contains("(97%) outside them"), "{table}");
 }
 
@@ -244,7 +265,10 @@ fn a_model_without_a_price_is_unknown_not_zero() {
     );
     let v = s.json(&argv(&["--by", "model"]));
     assert_eq!(v["total"]["cost_complete"], false);
-    assert_eq!(v["unknown_cost"]["models"], serde_json::json!(["claude-future-9"]));
+    assert_eq!(
+        v["unknown_cost"]["models"],
+        serde_json::json!(["claude-future-9"])
+    );
     let table = s.table(&argv(&["--by", "model"]));
     assert!(table.contains("≥ $0.00 *"), "{table}");
     assert!(table.contains("at least $0.0045 *"), "{table}");
@@ -257,24 +281,120 @@ fn repo_branch_user_filters_and_runs_refused() {
     s.write_transcript(
         "-a/a.jsonl",
         &[
-            Line { msg: "1", cwd: "/src/payments", branch: "main", ..Line::default() }.json(),
-            Line { msg: "2", cwd: "/src/web", branch: "dev", ..Line::default() }.json(),
-            Line { msg: "3", cwd: "/src/payments", branch: "dev", ..Line::default() }.json(),
+            Line {
+                msg: "1",
+                cwd: "/src/payments",
+                branch: "main",
+                ..Line::default()
+            }
+            .json(),
+            Line {
+                msg: "2",
+                cwd: "/src/web",
+                branch: "dev",
+                ..Line::default()
+            }
+            .json(),
+            Line {
+                msg: "3",
+                cwd: "/src/payments",
+                branch: "dev",
+                ..Line::default()
+            }
+            .json(),
         ],
     );
-    let v = s.json(&argv(&["monthly", "--by", "repo", "--by", "branch", "--by", "user"]));
+    let v = s.json(&argv(&[
+        "monthly", "--by", "repo", "--by", "branch", "--by", "user",
+    ]));
     let got: Vec<String> = v["rows"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| {
             let g = &r["groups"];
-            format!("{}/{}/{}:{}", g["repo"].as_str().unwrap(), g["branch"].as_str().unwrap(), g["user"].as_str().unwrap(), r["requests"])
+            format!(
+                "{}/{}/{}:{}",
+                g["repo"].as_str().unwrap(),
+                g["branch"].as_str().unwrap(),
+                g["user"].as_str().unwrap(),
+                r["requests"]
+            )
         })
         .collect();
-    assert_eq!(got, vec!["payments/dev/alice:1", "payments/main/alice:1", "web/dev/alice:1"]);
+    assert_eq!(
+        got,
+        vec![
+            "payments/dev/alice:1",
+            "payments/main/alice:1",
+            "web/dev/alice:1"
+        ]
+    );
     let v = s.json(&argv(&["--repo", "payments"]));
     assert_eq!(v["total"]["requests"], 2);
     let err = cc_bedrock::report::build(&args(&["runs", "--all-usage"]), &s.env).unwrap_err();
     assert!(format!("{err:#}").contains("needs the ledger"), "{err:#}");
+}
+
+#[test]
+fn profile_tags_from_the_ledger_group_transcript_usage() {
+    let s = Sandbox::new();
+    s.cache_profiles(&[(
+        SONNET_ARN,
+        "cc-alice-payments-sonnet",
+        SONNET_ID,
+        Scope::Global,
+    )]);
+    // The launcher recorded the profile's tags with a run; transcripts only name the ARN.
+    let record = serde_json::json!({
+        "schema": 1, "run_id": "r1", "start": "2026-11-10T09:00:00Z", "end": "2026-11-10T09:01:00Z",
+        "duration_ms": 60000, "exit_code": 0, "cwd": "/src/payments", "user": "alice",
+        "region": "us-west-2",
+        "profiles": [{"name": "cc-alice-payments-sonnet", "arn": SONNET_ARN, "model_id": SONNET_ID,
+                      "tags": {"team": "core"}}],
+        "tags": {"project": "payments", "team": "everyone"},
+        "tokens": {"input": 0, "output": 0, "cache_write_5m": 0, "cache_write_1h": 0, "cache_read": 0,
+                   "web_search_requests": 0},
+        "total_cost_usd": 0.0, "cost_complete": true, "basis": "none", "prices_version": "2026-11-28"
+    });
+    s.write_ledger(&[record.to_string()]);
+    s.write_transcript(
+        "-p/a.jsonl",
+        &[
+            Line {
+                msg: "1",
+                model: SONNET_ARN,
+                requested: Some(SONNET_ARN),
+                ..Line::default()
+            }
+            .json(),
+            Line {
+                msg: "2",
+                ..Line::default()
+            }
+            .json(),
+        ],
+    );
+    let v = s.json(&argv(&[
+        "monthly",
+        "--by",
+        "tag:project",
+        "--by",
+        "tag:team",
+    ]));
+    let got: Vec<String> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}/{}:{}",
+                r["groups"]["tag:project"].as_str().unwrap(),
+                r["groups"]["tag:team"].as_str().unwrap(),
+                r["requests"]
+            )
+        })
+        .collect();
+    // The profile's own tag wins over the run's; usage outside the profiles has no tags.
+    assert_eq!(got, vec!["-/-:1", "payments/core:1"]);
 }

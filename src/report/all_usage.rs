@@ -244,3 +244,116 @@ fn session_of_path(path: &[u8]) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_price_functions_agree_with_the_price_table() {
+        let table = PriceTable::embedded();
+        let scopes = [
+            Scope::Global,
+            Scope::Geographic("eu".into()),
+            Scope::InRegion,
+            Scope::GovCloud,
+        ];
+        let samples = [
+            Tokens::default(),
+            Tokens {
+                input: 1234,
+                output: 42,
+                cache_write_5m: 1500,
+                cache_write_1h: 500,
+                cache_read: 3000,
+                web_search_requests: 1,
+            },
+            // Exactly at and just over the long-context threshold.
+            Tokens {
+                input: 100_000,
+                cache_read: 100_000,
+                output: 10,
+                ..Tokens::default()
+            },
+            Tokens {
+                input: 100_001,
+                cache_read: 100_000,
+                output: 10,
+                ..Tokens::default()
+            },
+        ];
+        for model in table.models().keys() {
+            for scope in &scopes {
+                let f = PriceFn::new(&table, model, scope).expect("priced");
+                for t in &samples {
+                    let want = table
+                        .request_cost(model, scope, t)
+                        .expect("priced")
+                        .cost_usd;
+                    assert!((f.cost(t) - want).abs() < 1e-12, "{model} {scope} {t:?}");
+                }
+            }
+        }
+        assert!(PriceFn::new(&table, "anthropic.claude-future-9", &Scope::Global).is_none());
+    }
+
+    #[test]
+    fn routes_and_labels() {
+        let table = PriceTable::embedded();
+        let mut cache = ProfileCache::empty();
+        let arn = "arn:aws:bedrock:us-east-1:1:application-inference-profile/p1";
+        cache.insert(
+            "k".into(),
+            crate::cache::CachedProfile {
+                name: "cc-p1".into(),
+                arn: arn.into(),
+                source: "us.anthropic.claude-haiku-4-5-20251001-v1:0".into(),
+                source_arn: "arn:x".into(),
+                model_id: "anthropic.claude-haiku-4-5-20251001-v1:0".into(),
+                scope: Scope::Geographic("us".into()),
+                region: "us-east-1".into(),
+                account: None,
+                identity: "default".into(),
+                created: true,
+                validated_at: 0,
+            },
+        );
+        let tags = HashMap::from([(
+            arn.to_string(),
+            BTreeMap::from([("team".to_string(), "core".to_string())]),
+        )]);
+        let ctx = PriceCtx {
+            table: &table,
+            cache: &cache,
+            arn_tags: &tags,
+            user: "u",
+        };
+        let mut pool = Pool::default();
+        let r = resolve(&ctx, arn, "whatever", &mut pool);
+        assert_eq!(r.route, Route::Profile);
+        assert_eq!(pool.get(r.profile), "cc-p1");
+        assert_eq!(pool.get(r.model), "Claude Haiku 4.5");
+        assert_eq!(pool.tag(r.tags, "team"), Some("core"));
+        assert!(r.price.is_some());
+        let other = "arn:aws:bedrock:us-east-1:1:application-inference-profile/zz";
+        let r = resolve(&ctx, other, "claude-sonnet-4-5-20250929", &mut pool);
+        assert_eq!(r.route, Route::UnknownArn);
+        assert!(r.price.is_none());
+        assert_eq!(pool.get(r.model), "claude-sonnet-4-5-20250929");
+        let r = resolve(&ctx, "claude-sonnet-4-5-20250929", "", &mut pool);
+        assert_eq!((r.route, r.profile), (Route::Outside, NONE));
+        assert_eq!(pool.get(r.model), "Claude Sonnet 4.5");
+        let r = resolve(
+            &ctx,
+            "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "",
+            &mut pool,
+        );
+        // A geographic source: +10 % (output only, to stay under the long-context threshold).
+        let t = Tokens {
+            output: 1_000_000,
+            ..Tokens::default()
+        };
+        assert!((r.price.expect("priced").cost(&t) - 16.50).abs() < 1e-9);
+    }
+}

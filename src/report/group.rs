@@ -37,7 +37,11 @@ impl Sum {
         self.tokens.add(&it.tokens);
         match it.cost.filter(|c| c.is_finite()) {
             // Rounded to the nano-dollar; a negative figure (a corrupt record) counts as 0.
-            Some(c) => self.cost_nano = self.cost_nano.saturating_add((c.max(0.0) * 1e9).round() as u64),
+            Some(c) => {
+                self.cost_nano = self
+                    .cost_nano
+                    .saturating_add((c.max(0.0) * 1e9).round() as u64)
+            }
             None => self.cost_unknown = true,
         }
         self.requests += it.requests;

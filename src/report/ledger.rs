@@ -1,8 +1,8 @@
 //! The ledger as a report source: one [`Item`] per run and model, priced when the run ended.
 //!
-//! Records are read with [`crate::usage::ledger::LedgerRecord`]; the profile tags are read from
-//! the same line through a second, lenient view (`tags` on the record, `tags` on each profile),
-//! so reports group by tag as soon as the recorder writes them and never fail when it does not.
+//! Records are read with [`crate::usage::ledger::LedgerRecord`] (its `tags` are the run's
+//! profile tags). A profile's own `tags` (`profiles[].tags`), when a recorder writes them, are read
+//! from the same line through a second, lenient view and win over the run's.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
@@ -15,11 +15,9 @@ use super::items::{Dims, Item, NONE, Pool, Route};
 use super::scan::parse::parse_ts_ms;
 use crate::usage::ledger::LedgerRecord;
 
-/// A run's tags, and each of its profiles' tags (whichever the recorder writes).
+/// Each profile's own tags, if the record carries them.
 #[derive(Deserialize, Default)]
 struct TagsView {
-    #[serde(default)]
-    tags: BTreeMap<String, String>,
     #[serde(default)]
     profiles: Vec<ProfileTags>,
 }
@@ -77,12 +75,13 @@ pub fn read(path: &Path) -> Result<Ledger> {
             continue;
         };
         let view: TagsView = serde_json::from_slice(line).unwrap_or_default();
+        let run_tags = record.tags.clone();
         let tags_by_arn = view
             .profiles
             .into_iter()
             .filter(|p| !p.arn.is_empty())
             .map(|p| {
-                let mut t = view.tags.clone();
+                let mut t = run_tags.clone();
                 t.extend(p.tags);
                 (p.arn, t)
             })
@@ -90,7 +89,7 @@ pub fn read(path: &Path) -> Result<Ledger> {
         out.runs.push(Run {
             record,
             tags_by_arn,
-            run_tags: view.tags,
+            run_tags,
         });
     }
     Ok(out)

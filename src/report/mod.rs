@@ -244,3 +244,20 @@ fn build_all_usage(
         ledger_path: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ranges() {
+        let today = period::day_of(2026, 11, 28);
+        let since = |p| default_range(p, today).since.map(period::day_label);
+        assert_eq!(since(Period::Daily).as_deref(), Some("2026-11-01"));
+        assert_eq!(since(Period::Session).as_deref(), Some("2026-11-01"));
+        assert_eq!(since(Period::Runs).as_deref(), Some("2026-11-01"));
+        assert_eq!(since(Period::Weekly).as_deref(), Some("2026-09-07"));
+        assert_eq!(since(Period::Monthly).as_deref(), Some("2025-12-01"));
+        assert_eq!(default_range(Period::Daily, today).until, None);
+    }
+}

@@ -250,3 +250,38 @@ pub fn without_scan(mut v: serde_json::Value) -> serde_json::Value {
     }
     v
 }
+
+impl Sandbox {
+    /// `cc-bedrock report ARGS` as a process: HOME and every directory inside the sandbox, and
+    /// every `AWS_*`, `ANTHROPIC_*`, `CLAUDE_*`, `CC_BEDROCK_*`, `XDG_*` variable of the test
+    /// process removed first.
+    pub fn command(&self, argv: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cc-bedrock"));
+        for (k, _) in std::env::vars_os() {
+            let name = k.to_string_lossy();
+            if ["AWS_", "ANTHROPIC_", "CLAUDE_", "CC_BEDROCK_", "XDG_"]
+                .iter()
+                .any(|p| name.starts_with(p))
+            {
+                c.env_remove(&k);
+            }
+        }
+        let base = self.tmp.path().canonicalize().expect("canonical");
+        let home = base.join("home");
+        std::fs::create_dir_all(&home).expect("mkdir home");
+        c.arg("report")
+            .args(argv)
+            .env("HOME", &home)
+            .env("USER", "alice")
+            .env("NO_COLOR", "1")
+            .env("CC_BEDROCK_CONFIG_DIR", &self.env.dirs.config)
+            .env("CC_BEDROCK_CACHE_DIR", &self.env.dirs.cache)
+            .env("CC_BEDROCK_DATA_DIR", &self.env.dirs.data)
+            .env("CLAUDE_CONFIG_DIR", &self.env.claude_roots[0]);
+        c
+    }
+
+    pub fn run(&self, argv: &[&str]) -> std::process::Output {
+        self.command(argv).output().expect("run cc-bedrock")
+    }
+}

@@ -5,7 +5,7 @@
 //! 2. The [`index`] says, per file, what was already read. An unchanged file costs nothing; a
 //!    grown one is read from its last complete line; a shrunk or replaced one is read again.
 //! 3. The files that need reading are scanned on all cores ([`std::thread::scope`]), largest
-//!    first so a giant file starts early, each with bounded memory ([`file`]).
+//!    first so a giant file starts early, each with bounded memory ([`mod@file`]).
 //! 4. Changed index shards are rewritten atomically; a failure to write is not an error.
 //!
 //! Cross-file deduplication and pricing happen afterwards, over the requests kept per file
@@ -17,11 +17,10 @@ pub mod index;
 pub mod parse;
 pub mod roots;
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -296,12 +295,4 @@ pub fn mtime_ns(m: &std::fs::Metadata) -> i64 {
     m.mtime()
         .saturating_mul(1_000_000_000)
         .saturating_add(m.mtime_nsec())
-}
-
-/// Distinct paths, for the tests.
-pub fn paths(scanned: &[Scanned]) -> HashSet<&Path> {
-    scanned
-        .iter()
-        .map(|s| Path::new(std::ffi::OsStr::from_bytes(&s.entry.path)))
-        .collect()
 }

@@ -30,6 +30,9 @@ pub struct UsageRec<'a> {
 }
 
 /// What a line is, for the scanner.
+// Returned by value once per parsed line and never stored: boxing the big variant would cost an
+// allocation per usage line for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed<'a> {
     Usage(UsageRec<'a>),

@@ -48,7 +48,12 @@ pub fn discover(roots: &[PathBuf]) -> Vec<Found> {
         walk(&r.join("projects"), &mut out);
     }
     // Byte order (not `Path`'s component order): cheaper, and all that matters is a fixed order.
-    out.sort_by(|a, b| a.path.as_os_str().as_bytes().cmp(b.path.as_os_str().as_bytes()));
+    out.sort_by(|a, b| {
+        a.path
+            .as_os_str()
+            .as_bytes()
+            .cmp(b.path.as_os_str().as_bytes())
+    });
     let mut seen = HashSet::new();
     out.retain(|f| seen.insert((f.dev, f.ino)));
     out
