@@ -28,17 +28,26 @@ Register-ArgumentCompleter -Native -CommandName 'cc-bedrock' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment a launch would give claude (for `eval` or an IDE)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Spend by day, week, month, session or run, grouped by profile, repo, user, tag, ...')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented .cc-bedrock.toml at the repository root')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what a launch here would do, and whether it will work')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List, show, delete and prune the inference profiles cc-bedrock created')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment a launch would give claude (for `eval` or an IDE)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Allow this repository''s .cc-bedrock.toml to act (keyed on its path and content)')
             break
         }
-        'cc-bedrock;env' {
-            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Output format')
+        'cc-bedrock;report' {
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group rows by profile, repo, branch, model, user or tag:KEY (a profile tag). Repeat to combine: --by repo --by model')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'First day to include (YYYY-MM-DD or YYYYMMDD), in the report''s time zone')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Last day to include (inclusive; YYYY-MM-DD or YYYYMMDD)')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Time zone for days, weeks and months (an IANA name such as Europe/Paris); default: the system''s')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Only usage in this repository (its directory name or full path)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of searching for .cc-bedrock.toml')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print CSV (one line per row, no totals line) instead of a table')
+            [CompletionResult]::new('--all-usage', '--all-usage', [CompletionResultType]::ParameterName, 'Scan every Claude Code transcript on this machine instead of reading the ledger (estimated costs, plus coverage: how much ran through cc-bedrock''s profiles)')
+            [CompletionResult]::new('--no-index', '--no-index', [CompletionResultType]::ParameterName, 'With --all-usage: neither read nor update the scan index (a full, slower scan)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No spinner and no cost summary on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -121,6 +130,14 @@ Register-ArgumentCompleter -Native -CommandName 'cc-bedrock' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No spinner and no cost summary on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cc-bedrock;env' {
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of searching for .cc-bedrock.toml')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No spinner and no cost summary on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cc-bedrock;completions' {

@@ -28,6 +28,9 @@ _cc__bedrock() {
             cc__bedrock,profiles)
                 cmd="cc__bedrock__subcmd__profiles"
                 ;;
+            cc__bedrock,report)
+                cmd="cc__bedrock__subcmd__report"
+                ;;
             cc__bedrock,status)
                 cmd="cc__bedrock__subcmd__status"
                 ;;
@@ -53,7 +56,7 @@ _cc__bedrock() {
 
     case "${cmd}" in
         cc__bedrock)
-            opts="-h -V --config --refresh --quiet --help --version env init status profiles completions trust"
+            opts="-h -V --config --refresh --quiet --help --version report init status profiles env completions trust"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,6 +259,44 @@ _cc__bedrock() {
             fi
             case "${prev}" in
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cc__bedrock__subcmd__report)
+            opts="-h --by --since --until --tz --json --csv --repo --all-usage --no-index --config --quiet --help daily weekly monthly session runs"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

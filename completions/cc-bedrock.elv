@@ -25,16 +25,25 @@ set edit:completion:arg-completer[cc-bedrock] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand env 'Print the environment a launch would give claude (for `eval` or an IDE)'
+            cand report 'Spend by day, week, month, session or run, grouped by profile, repo, user, tag, ...'
             cand init 'Write a commented .cc-bedrock.toml at the repository root'
             cand status 'Show what a launch here would do, and whether it will work'
             cand profiles 'List, show, delete and prune the inference profiles cc-bedrock created'
+            cand env 'Print the environment a launch would give claude (for `eval` or an IDE)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand trust 'Allow this repository''s .cc-bedrock.toml to act (keyed on its path and content)'
         }
-        &'cc-bedrock;env'= {
-            cand --shell 'Output format'
+        &'cc-bedrock;report'= {
+            cand --by 'Group rows by profile, repo, branch, model, user or tag:KEY (a profile tag). Repeat to combine: --by repo --by model'
+            cand --since 'First day to include (YYYY-MM-DD or YYYYMMDD), in the report''s time zone'
+            cand --until 'Last day to include (inclusive; YYYY-MM-DD or YYYYMMDD)'
+            cand --tz 'Time zone for days, weeks and months (an IANA name such as Europe/Paris); default: the system''s'
+            cand --repo 'Only usage in this repository (its directory name or full path)'
             cand --config 'Use this config file instead of searching for .cc-bedrock.toml'
+            cand --json 'Print JSON instead of a table'
+            cand --csv 'Print CSV (one line per row, no totals line) instead of a table'
+            cand --all-usage 'Scan every Claude Code transcript on this machine instead of reading the ledger (estimated costs, plus coverage: how much ran through cc-bedrock''s profiles)'
+            cand --no-index 'With --all-usage: neither read nor update the scan index (a full, slower scan)'
             cand --quiet 'No spinner and no cost summary on stderr'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -110,6 +119,13 @@ set edit:completion:arg-completer[cc-bedrock] = {|@words|
             cand --quiet 'No spinner and no cost summary on stderr'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'cc-bedrock;env'= {
+            cand --shell 'Output format'
+            cand --config 'Use this config file instead of searching for .cc-bedrock.toml'
+            cand --quiet 'No spinner and no cost summary on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'cc-bedrock;completions'= {
             cand --config 'Use this config file instead of searching for .cc-bedrock.toml'

@@ -29,18 +29,25 @@ complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -l refresh -d 'Check
 complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -l quiet -d 'No spinner and no cost summary on stderr'
 complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -s h -l help -d 'Print help'
 complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -s V -l version -d 'Print version'
-complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -f -a "env" -d 'Print the environment a launch would give claude (for `eval` or an IDE)'
+complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -f -a "report" -d 'Spend by day, week, month, session or run, grouped by profile, repo, user, tag, ...'
 complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -f -a "init" -d 'Write a commented .cc-bedrock.toml at the repository root'
 complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -f -a "status" -d 'Show what a launch here would do, and whether it will work'
 complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -f -a "profiles" -d 'List, show, delete and prune the inference profiles cc-bedrock created'
+complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -f -a "env" -d 'Print the environment a launch would give claude (for `eval` or an IDE)'
 complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c cc-bedrock -n "__fish_cc_bedrock_needs_command" -f -a "trust" -d 'Allow this repository\'s .cc-bedrock.toml to act (keyed on its path and content)'
-complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand env" -l shell -d 'Output format' -r -f -a "sh\t'POSIX sh / bash / zsh: `export NAME=\'value\'`'
-fish\t'fish: `set -gx NAME \'value\'`'
-json\t'A JSON object of the variables to set (and `null` for the ones to remove)'"
-complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand env" -l config -d 'Use this config file instead of searching for .cc-bedrock.toml' -r -F
-complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand env" -l quiet -d 'No spinner and no cost summary on stderr'
-complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l by -d 'Group rows by profile, repo, branch, model, user or tag:KEY (a profile tag). Repeat to combine: --by repo --by model' -r
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l since -d 'First day to include (YYYY-MM-DD or YYYYMMDD), in the report\'s time zone' -r
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l until -d 'Last day to include (inclusive; YYYY-MM-DD or YYYYMMDD)' -r
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l tz -d 'Time zone for days, weeks and months (an IANA name such as Europe/Paris); default: the system\'s' -r
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l repo -d 'Only usage in this repository (its directory name or full path)' -r
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l config -d 'Use this config file instead of searching for .cc-bedrock.toml' -r -F
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l json -d 'Print JSON instead of a table'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l csv -d 'Print CSV (one line per row, no totals line) instead of a table'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l all-usage -d 'Scan every Claude Code transcript on this machine instead of reading the ledger (estimated costs, plus coverage: how much ran through cc-bedrock\'s profiles)'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l no-index -d 'With --all-usage: neither read nor update the scan index (a full, slower scan)'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -l quiet -d 'No spinner and no cost summary on stderr'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand init" -l region -d 'AWS Region of the profiles (default: AWS_REGION, your AWS config, else us-east-1)' -r
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand init" -l opus -d 'Model of the opus tier: a system inference profile id, a model id or an ARN' -r
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand init" -l sonnet -d 'Model of the sonnet tier' -r
@@ -91,6 +98,12 @@ complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fi
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from prune" -l all -d 'Also consider managed profiles this machine has never used or cached (other people\'s, other machines\'): the local ledger knows nothing of their use'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from prune" -l quiet -d 'No spinner and no cost summary on stderr'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand profiles; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand env" -l shell -d 'Output format' -r -f -a "sh\t'POSIX sh / bash / zsh: `export NAME=\'value\'`'
+fish\t'fish: `set -gx NAME \'value\'`'
+json\t'A JSON object of the variables to set (and `null` for the ones to remove)'"
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand env" -l config -d 'Use this config file instead of searching for .cc-bedrock.toml' -r -F
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand env" -l quiet -d 'No spinner and no cost summary on stderr'
+complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand completions" -l config -d 'Use this config file instead of searching for .cc-bedrock.toml' -r -F
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand completions" -l quiet -d 'No spinner and no cost summary on stderr'
 complete -c cc-bedrock -n "__fish_cc_bedrock_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'

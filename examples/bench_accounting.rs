@@ -156,6 +156,7 @@ impl Setup {
             config_files: vec![],
             region: "us-west-2".into(),
             account: None,
+            tags: Default::default(),
             profiles: vec![ProfileUse {
                 name: "cc-bench".into(),
                 arn: ARN.into(),

@@ -59,14 +59,16 @@ pub struct Cli {
 /// cc-bedrock's own commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the environment a launch would give claude (for `eval` or an IDE).
-    Env(crate::commands::env::EnvArgs),
+    /// Spend by day, week, month, session or run, grouped by profile, repo, user, tag, ...
+    Report(crate::report::ReportArgs),
     /// Write a commented .cc-bedrock.toml at the repository root.
     Init(crate::commands::init::InitArgs),
     /// Show what a launch here would do, and whether it will work.
     Status(crate::commands::status::StatusArgs),
     /// List, show, delete and prune the inference profiles cc-bedrock created.
     Profiles(crate::commands::profiles::ProfilesArgs),
+    /// Print the environment a launch would give claude (for `eval` or an IDE).
+    Env(crate::commands::env::EnvArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(crate::commands::completions::CompletionsArgs),
     /// Allow this repository's .cc-bedrock.toml to act (keyed on its path and content).

@@ -78,6 +78,10 @@ fn dispatch(args: Vec<OsString>) -> anyhow::Result<i32> {
             }
             commands::run::run(&opts, passthrough)
         }
+        Some(Command::Report(a)) => {
+            let code = report::execute(&a, &dirs::Dirs::from_env()?)?;
+            Ok(if code == ExitCode::SUCCESS { 0 } else { 1 })
+        }
         Some(Command::Env(a)) => commands::env::run(&a, &opts),
         Some(Command::Init(a)) => commands::init::run(&a, &opts),
         Some(Command::Status(a)) => commands::status::run(&a, &opts),

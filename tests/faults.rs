@@ -274,19 +274,25 @@ fn assert_no_secret_on_disk(env: &TestEnv, secrets: &[&str]) {
 #[test]
 fn eight_cold_launches_and_sixteen_runs_at_once_lose_nothing() {
     let env = TestEnv::new();
-    env.fake.fail_next(Op::Create, 1, Fault::Delay(Duration::from_millis(200)));
-    let children: Vec<_> = (0..24).map(|i| env.cmd().args(["-p", &format!("run {i}")]).spawn().unwrap()).collect();
+    env.fake
+        .fail_next(Op::Create, 1, Fault::Delay(Duration::from_millis(200)));
+    let children: Vec<_> = (0..24)
+        .map(|i| env.cmd().args(["-p", &format!("run {i}")]).spawn().unwrap())
+        .collect();
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }
     assert_eq!(env.fake.count(Op::Create), 3, "one create per model source");
-    let ledger = std::fs::read_to_string(env.home.join(".local/share/cc-bedrock/ledger.jsonl")).unwrap();
+    let ledger =
+        std::fs::read_to_string(env.home.join(".local/share/cc-bedrock/ledger.jsonl")).unwrap();
     assert_eq!(ledger.lines().count(), 24);
     for line in ledger.lines() {
         serde_json::from_str::<serde_json::Value>(line).expect("every record intact");
     }
-    let cache: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(env.home.join(".cache/cc-bedrock/profiles.json")).unwrap()).unwrap();
+    let cache: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(env.home.join(".cache/cc-bedrock/profiles.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(cache["entries"].as_object().unwrap().len(), 3);
 }
 
@@ -302,9 +308,17 @@ fn kill_9_during_runs_never_corrupts_the_ledger() {
         let _ = c.wait();
     }
     assert!(env.run(&["-p", "after"]).status.success());
-    let ledger = std::fs::read_to_string(env.home.join(".local/share/cc-bedrock/ledger.jsonl")).unwrap();
+    let ledger =
+        std::fs::read_to_string(env.home.join(".local/share/cc-bedrock/ledger.jsonl")).unwrap();
     let last = ledger.lines().last().unwrap();
     serde_json::from_str::<serde_json::Value>(last).expect("the last record is whole");
-    let whole = ledger.lines().filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()).count();
-    assert_eq!(whole, ledger.lines().count(), "a killed run writes a whole record or none");
+    let whole = ledger
+        .lines()
+        .filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+        .count();
+    assert_eq!(
+        whole,
+        ledger.lines().count(),
+        "a killed run writes a whole record or none"
+    );
 }

@@ -86,6 +86,11 @@ fn run_context(p: &Prepared, hint: crate::usage::run::SessionHint, fork: bool) -
         region: p.target.region.clone(),
         account: p.profiles.iter().find_map(|c| c.account.clone()),
         profiles,
+        tags: p
+            .plan
+            .first()
+            .map(|pl| pl.tags.iter().cloned().collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -101,12 +106,7 @@ fn record(watch: RunWatch, exit: ChildExit, p: &Prepared, quiet: bool) {
         Ok(o) => o,
         Err(e) => return warn(&format!("could not account for this run: {e:#}")),
     };
-    let mut rec = outcome.record;
-    rec.tags = p
-        .plan
-        .first()
-        .map(|pl| pl.tags.iter().cloned().collect())
-        .unwrap_or_default();
+    let rec = outcome.record;
     if let Err(e) = ledger::append(&p.dirs.ledger(), &rec) {
         warn(&format!(
             "could not write the ledger {}: {e:#}",

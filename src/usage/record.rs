@@ -168,7 +168,7 @@ pub fn build_record(
         claude_cost_usd: a.claude_cost_usd,
         prices_version: prices.version().to_string(),
         skipped_lines: a.skipped_lines,
-        tags: Default::default(),
+        tags: ctx.tags.clone(),
     }
 }
 

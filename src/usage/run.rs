@@ -66,6 +66,8 @@ pub struct RunContext {
     pub region: String,
     pub account: Option<String>,
     pub profiles: Vec<ProfileUse>,
+    /// The cost-allocation tags of the run's profiles.
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 /// The result of accounting one run.

@@ -90,6 +90,7 @@ impl Env {
             config_files: vec![self.cwd.join(".cc-bedrock.toml")],
             region: "us-west-2".into(),
             account: Some("123456789012".into()),
+            tags: Default::default(),
             profiles: vec![ProfileUse {
                 name: "cc-alice-payments-sonnet".into(),
                 arn: SONNET_ARN.into(),
