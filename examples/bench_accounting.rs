@@ -163,6 +163,7 @@ impl Setup {
                 model_id: MODEL.into(),
                 scope: Scope::Global,
                 tiers: vec!["main".into()],
+                tags: Default::default(),
             }],
         }
     }

@@ -21,6 +21,9 @@ const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct Aws {
     rt: tokio::runtime::Runtime,
     pub client: aws_sdk_bedrock::Client,
+    /// The loaded AWS config (Region, credentials, timeouts, retries, endpoint overrides), kept so
+    /// other services' clients (STS for `status`) are built from exactly the same settings.
+    pub sdk_config: aws_config::SdkConfig,
     pub target: Target,
 }
 
@@ -71,6 +74,7 @@ impl Aws {
         Ok(Self {
             rt,
             client,
+            sdk_config,
             target: target.clone(),
         })
     }

@@ -5,6 +5,7 @@ mod api;
 mod client;
 mod ensure;
 mod errors;
+mod identity;
 
 pub use api::{
     RemoteProfile, create_profile, delete_profile, get_profile, list_profiles, list_tags,
@@ -13,3 +14,4 @@ pub use api::{
 pub use client::{Aws, caller_identity_hint};
 pub use ensure::{EnsureOptions, ensure_profiles};
 pub use errors::{AwsError, Explained, LAUNCHER_ACTIONS, explain};
+pub use identity::{CallerIdentity, GET_CALLER_IDENTITY, caller_identity, sigv4_credentials};

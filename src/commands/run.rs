@@ -67,6 +67,7 @@ fn run_context(p: &Prepared, hint: crate::usage::run::SessionHint, fork: bool) -
                 model_id: cached.model_id.clone(),
                 scope: cached.scope.clone(),
                 tiers,
+                tags: plan.tags.iter().cloned().collect(),
             }
         })
         .collect();
@@ -88,7 +89,8 @@ fn run_context(p: &Prepared, hint: crate::usage::run::SessionHint, fork: bool) -
         profiles,
         tags: p
             .plan
-            .first()
+            .iter()
+            .find(|pl| pl.tiers.contains(&p.settings.main.value))
             .map(|pl| pl.tags.iter().cloned().collect())
             .unwrap_or_default(),
     }

@@ -1,34 +1,16 @@
 //! The ledger as a report source: one [`Item`] per run and model, priced when the run ended.
 //!
-//! Records are read with [`crate::usage::ledger::LedgerRecord`] (its `tags` are the run's
-//! profile tags). A profile's own `tags` (`profiles[].tags`), when a recorder writes them, are read
-//! from the same line through a second, lenient view and win over the run's.
+//! Records are read with [`crate::usage::ledger::read`]; a run's `tags` are its main profile's,
+//! and each profile's own `tags` (`profiles[].tags`) win for usage through that profile.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use anyhow::{Context, Result};
-use serde::Deserialize;
+use anyhow::Result;
 
 use super::items::{Dims, Item, NONE, Pool, Route};
 use super::scan::parse::parse_ts_ms;
 use crate::usage::ledger::LedgerRecord;
-
-/// Each profile's own tags, if the record carries them.
-#[derive(Deserialize, Default)]
-struct TagsView {
-    #[serde(default)]
-    profiles: Vec<ProfileTags>,
-}
-
-#[derive(Deserialize)]
-struct ProfileTags {
-    #[serde(default)]
-    arn: String,
-    #[serde(default)]
-    tags: BTreeMap<String, String>,
-}
 
 /// One ledger record with the tags that apply to each requested id.
 pub struct Run {
@@ -46,53 +28,34 @@ pub struct Ledger {
     pub skipped: usize,
 }
 
-/// Reads the ledger; a missing file is an empty ledger.
+/// Reads the ledger (through [`crate::usage::ledger::read`]); a missing file is an empty ledger.
 pub fn read(path: &Path) -> Result<Ledger> {
-    let f = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::default()),
-        Err(e) => {
-            return Err(e).with_context(|| format!("cannot read the ledger {}", path.display()));
-        }
-    };
-    let mut out = Ledger::default();
-    let mut r = BufReader::new(f);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = r
-            .read_until(b'\n', &mut buf)
-            .with_context(|| format!("cannot read the ledger {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        let line = buf.trim_ascii();
-        if line.is_empty() {
-            continue;
-        }
-        let Ok(record) = serde_json::from_slice::<LedgerRecord>(line) else {
-            out.skipped += 1;
-            continue;
-        };
-        let view: TagsView = serde_json::from_slice(line).unwrap_or_default();
-        let run_tags = record.tags.clone();
-        let tags_by_arn = view
-            .profiles
-            .into_iter()
-            .filter(|p| !p.arn.is_empty())
-            .map(|p| {
-                let mut t = run_tags.clone();
-                t.extend(p.tags);
-                (p.arn, t)
-            })
-            .collect();
-        out.runs.push(Run {
-            record,
-            tags_by_arn,
-            run_tags,
-        });
-    }
-    Ok(out)
+    let read = crate::usage::ledger::read(path)?;
+    let runs = read
+        .records
+        .into_iter()
+        .map(|record| {
+            let run_tags = record.tags.clone();
+            let tags_by_arn = record
+                .profiles
+                .iter()
+                .map(|p| {
+                    let mut t = run_tags.clone();
+                    t.extend(p.tags.clone());
+                    (p.arn.clone(), t)
+                })
+                .collect();
+            Run {
+                record,
+                tags_by_arn,
+                run_tags,
+            }
+        })
+        .collect();
+    Ok(Ledger {
+        runs,
+        skipped: read.skipped,
+    })
 }
 
 /// The latest tags known for each profile ARN (for tagging transcript usage by its ARN).

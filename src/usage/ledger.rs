@@ -44,6 +44,9 @@ pub struct LedgerProfile {
     /// The tiers it served (`main`, `opus`, `sonnet`, `haiku`, `small-fast`, `subagent`, …).
     #[serde(default)]
     pub tiers: Vec<String>,
+    /// Its cost-allocation tags (for `report --by tag:KEY`).
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 /// Usage and cost of one requested model id in one run.

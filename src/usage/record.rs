@@ -128,6 +128,7 @@ pub fn build_record(
             model_id: p.model_id.clone(),
             model_name: prices.model(&p.model_id).map(|m| m.name.clone()),
             tiers: p.tiers.clone(),
+            tags: p.tags.clone(),
         })
         .collect();
     let duration_ms = end

@@ -45,6 +45,8 @@ pub struct ProfileUse {
     pub scope: Scope,
     /// The tiers it serves (`main`, `opus`, `sonnet`, `haiku`, `small-fast`, `subagent`, …).
     pub tiers: Vec<String>,
+    /// Its cost-allocation tags.
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 /// Everything the launcher knows about the run.
@@ -66,7 +68,7 @@ pub struct RunContext {
     pub region: String,
     pub account: Option<String>,
     pub profiles: Vec<ProfileUse>,
-    /// The cost-allocation tags of the run's profiles.
+    /// The cost-allocation tags of the run (its main profile's).
     pub tags: std::collections::BTreeMap<String, String>,
 }
 

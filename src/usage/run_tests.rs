@@ -97,6 +97,7 @@ impl Env {
                 model_id: SONNET_45.into(),
                 scope: Scope::Global,
                 tiers: vec!["main".into(), "sonnet".into()],
+                tags: Default::default(),
             }],
         }
     }

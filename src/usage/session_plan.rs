@@ -7,6 +7,7 @@
 //! prints help/version or runs a management subcommand is left alone (the run is then found by
 //! other means, see [`crate::usage::run`]). When unsure, don't pin: that only costs precision.
 
+use crate::cli::CLAUDE_SUBCOMMANDS;
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 
@@ -34,32 +35,6 @@ pub struct SessionPlan {
     /// Help, version or a management subcommand: no conversation runs, nothing to account.
     pub no_session: bool,
 }
-
-/// Claude Code's management subcommands: never add `--session-id` to them.
-const SUBCOMMANDS: &[&str] = &[
-    "agents",
-    "attach",
-    "auth",
-    "auto-mode",
-    "doctor",
-    "gateway",
-    "import",
-    "install",
-    "logs",
-    "mcp",
-    "plugin",
-    "purge",
-    "respawn",
-    "rm",
-    "setup-token",
-    "stop",
-    "kill",
-    "ultrareview",
-    "update",
-    "upgrade",
-    "config",
-    "migrate-installer",
-];
 
 /// Long options that resume an existing conversation (their optional value is a session id or
 /// a search term).
@@ -94,6 +69,8 @@ pub fn plan_session(user_args: &[OsString]) -> SessionPlan {
     let mut user_id: Option<String> = None;
     let mut user_gave_id = false;
     let mut no_session = false;
+    let mut unpinnable = false;
+    let mut positionals = 0usize;
 
     let mut i = 0;
     while i < user_args.len() {
@@ -174,8 +151,16 @@ pub fn plan_session(user_args: &[OsString]) -> SessionPlan {
         // A bare word. A management subcommand is the first positional, but since an unknown
         // option before it might have consumed it (or it might be a one-word prompt), any bare
         // word naming a subcommand stops pinning: a missed pin is harmless, a wrong one is not.
-        if SUBCOMMANDS.contains(&s) {
-            no_session = true;
+        // As the first positional (`claude mcp list`, `claude --debug update`) claude's parser
+        // takes it as the subcommand: nothing to record. Later it is part of a prompt: the run
+        // is still accounted for, just not pinned.
+        positionals += 1;
+        if CLAUDE_SUBCOMMANDS.contains(&s) {
+            if positionals == 1 {
+                no_session = true;
+            } else {
+                unpinnable = true;
+            }
         }
     }
 
@@ -190,7 +175,7 @@ pub fn plan_session(user_args: &[OsString]) -> SessionPlan {
     } else {
         SessionHint::Unknown
     };
-    let pin_safe = !resume && !cont && !fork && !user_gave_id && !no_session;
+    let pin_safe = !resume && !cont && !fork && !user_gave_id && !no_session && !unpinnable;
     let mut plan = SessionPlan {
         extra_args: Vec::new(),
         hint,
@@ -356,6 +341,9 @@ mod tests {
             assert!(p.extra_args.is_empty() && p.no_session, "{args:?}");
             assert_eq!(p.hint, SessionHint::Unknown, "{args:?}");
         }
+        // Later in a prompt: still recorded, just not pinned.
+        let p = plan(&["-p", "please", "update", "the deps"]);
+        assert!(!p.no_session && p.extra_args.is_empty(), "{p:?}");
         // After `--` they are a prompt.
         assert!(pinned(&plan(&["-p", "--", "mcp"])));
         assert!(pinned(&plan(&["-p", "--", "--help"])));

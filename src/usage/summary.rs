@@ -127,6 +127,7 @@ mod tests {
             model_id: "m".into(),
             model_name: None,
             tiers: vec![],
+            tags: Default::default(),
         }];
         r.total_cost_usd = Some(0.013857);
         r.cost_complete = true;
