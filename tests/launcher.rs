@@ -546,3 +546,41 @@ fn cache_file_is_private_and_holds_no_secret() {
         "{text}"
     );
 }
+
+/// The warm path must not load the AWS config: point the AWS config and credentials files at a
+/// FIFO, which blocks whoever opens it until a writer appears.
+#[test]
+fn warm_launch_does_not_read_the_aws_config() {
+    let mut env = TestEnv::new();
+    ok(&env.run(&["-p", "cold"]));
+    let fifo = env.base().join("aws-config.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    env.set("AWS_CONFIG_FILE", &fifo)
+        .set("AWS_SHARED_CREDENTIALS_FILE", &fifo);
+
+    let mut warm = env.cmd().args(["-p", "warm"]).spawn().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = warm.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the warm launch opened the AWS config"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success());
+
+    // The detector works: a cache miss does load the AWS config, and blocks on the FIFO.
+    std::fs::remove_file(env.home.join(".cache/cc-bedrock/profiles.json")).unwrap();
+    let mut cold = env.cmd().args(["-p", "cold again"]).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        cold.try_wait().unwrap().is_none(),
+        "a cold launch reads the AWS config"
+    );
+    let _ = cold.kill();
+    let _ = cold.wait();
+}
