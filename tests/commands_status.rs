@@ -1,6 +1,7 @@
-//! `cc-bedrock status`: config origins, AWS account, each profile's state (missing / present /
-//! mismatched / stale), claude and its version, and a non-zero exit with the fix when a launch
-//! would fail. Against the loopback fake Bedrock.
+//! `cc-bedrock status`: config origins, AWS account and caller (STS, answered by the fake through
+//! `AWS_ENDPOINT_URL_STS`), each profile's state (missing / present / mismatched / stale /
+//! other-account), claude and its version, and a non-zero exit with the fix when a launch would
+//! fail (warnings, such as STS failing, do not fail it). Against the loopback fake Bedrock.
 
 mod support;
 
@@ -61,6 +62,14 @@ fn a_fresh_directory_is_ready_and_says_why() {
     assert_eq!(setting("models.sonnet")["origin"], "default");
     assert_eq!(v["aws"]["region"], "us-east-1");
     assert_eq!(v["aws"]["account"], "123456789012");
+    assert_eq!(v["aws"]["account_source"], "from STS GetCallerIdentity");
+    assert_eq!(
+        v["aws"]["caller_arn"],
+        "arn:aws:iam::123456789012:user/alice"
+    );
+    assert_eq!(v["aws"]["caller_note"], serde_json::Value::Null);
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    assert_eq!(env.fake.count(Op::GetCallerIdentity), 1);
     assert_eq!(v["aws"]["checked"], true);
     assert!(
         v["aws"]["credentials"]
@@ -96,7 +105,8 @@ fn a_fresh_directory_is_ready_and_says_why() {
     for want in [
         "project config",
         "region in ",
-        "123456789012",
+        "123456789012 (from STS GetCallerIdentity)",
+        "caller           arn:aws:iam::123456789012:user/alice\n",
         "missing: created on the first launch",
         "2.1.332 (Claude Code)",
         "Ready:",
@@ -113,6 +123,11 @@ fn a_fresh_directory_is_ready_and_says_why() {
 fn after_a_launch_profiles_are_present_and_cached() {
     let env = TestEnv::new();
     assert!(env.run(&["-p", "hi"]).status.success());
+    assert_eq!(
+        env.fake.count(Op::GetCallerIdentity),
+        0,
+        "a launch (cache miss included) never asks STS"
+    );
     let (code, v) = status_json(&env, &[]);
     assert_eq!(code, Some(0), "{v}");
     let sonnet = profile(&v, "cc-alice-payments-sonnet");
@@ -133,6 +148,15 @@ fn after_a_launch_profiles_are_present_and_cached() {
     assert_eq!(profile(&v, "cc-alice-payments-haiku")["state"], "cached");
     assert_eq!(v["aws"]["account"], "123456789012");
     assert_eq!(v["aws"]["checked"], false);
+    assert_eq!(v["aws"]["caller_arn"], serde_json::Value::Null);
+    assert_eq!(v["aws"]["caller_note"], "not checked (--offline)");
+    let o = env.run(&["status", "--offline"]);
+    assert!(
+        stdout(&o).contains("caller           not checked (--offline)\n"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(env.fake.requests().len(), 0, "--offline makes no AWS call");
 }
 
 #[test]
@@ -257,4 +281,162 @@ fn an_account_other_than_the_configured_one_is_a_problem() {
             && problems(&v).contains("999999999999"),
         "{v}"
     );
+}
+
+#[test]
+fn sts_access_denied_is_a_warning_and_the_account_falls_back_to_arns() {
+    let env = TestEnv::new();
+    env.fake
+        .fail_next(Op::GetCallerIdentity, 1, Fault::access_denied_sts());
+    let (code, v) = status_json(&env, &[]);
+    assert_eq!(code, Some(0), "a launch does not need STS: {v}");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["aws"]["caller_arn"], serde_json::Value::Null);
+    assert!(
+        v["aws"]["caller_note"]
+            .as_str()
+            .unwrap()
+            .contains("GetCallerIdentity failed"),
+        "{v}"
+    );
+    assert_eq!(v["aws"]["account"], "123456789012");
+    assert_eq!(
+        v["aws"]["account_source"],
+        "from the ARNs Bedrock lists for these credentials"
+    );
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("AWS denied sts:GetCallerIdentity in us-east-1")
+            && warnings.contains("not authorized to perform: sts:GetCallerIdentity")
+            && warnings.contains("Launches do not call STS"),
+        "{warnings}"
+    );
+    assert_eq!(problems(&v), "[]");
+
+    env.fake
+        .fail_next(Op::GetCallerIdentity, 1, Fault::access_denied_sts());
+    let o = env.run(&["status"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = stdout(&o);
+    for want in [
+        "caller           unknown: STS GetCallerIdentity failed (see warnings)\n",
+        "1 warning (a launch still works):\n  ! the caller is unknown: AWS denied sts:GetCallerIdentity",
+        "Ready:",
+    ] {
+        assert!(out.contains(want), "missing `{want}`:\n{out}");
+    }
+}
+
+#[test]
+fn an_sts_endpoint_that_hangs_is_a_warning_in_bounded_time() {
+    let mut env = TestEnv::new();
+    env.set("CC_BEDROCK_AWS_TIMEOUT", "1");
+    env.fake.fail_next(Op::GetCallerIdentity, 5, Fault::Hang);
+    let start = std::time::Instant::now();
+    let (code, v) = status_json(&env, &[]);
+    assert_eq!(code, Some(0), "{v}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(8),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        v["warnings"].to_string().contains("did not answer in time"),
+        "{v}"
+    );
+    assert_eq!(profile(&v, "cc-alice-payments-sonnet")["state"], "missing");
+}
+
+#[test]
+fn a_bedrock_api_key_alone_cannot_ask_sts_and_says_so() {
+    let mut env = TestEnv::new();
+    env.unset("AWS_ACCESS_KEY_ID")
+        .unset("AWS_SECRET_ACCESS_KEY")
+        .set(
+            "AWS_BEARER_TOKEN_BEDROCK",
+            "ABSKQmVkcm9ja0FQSUtleS1TECRET1234",
+        );
+    let (code, v) = status_json(&env, &[]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(env.fake.count(Op::GetCallerIdentity), 0);
+    assert!(
+        v["aws"]["caller_note"]
+            .as_str()
+            .unwrap()
+            .contains("only a Bedrock API key"),
+        "{v}"
+    );
+    assert_eq!(v["aws"]["account"], "123456789012", "from Bedrock's ARNs");
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    assert!(
+        !v.to_string().contains("SECRET1234"),
+        "no secret in the output"
+    );
+}
+
+#[test]
+fn sts_and_bedrock_in_different_accounts_is_a_warning() {
+    let env = TestEnv::new();
+    env.fake.set_caller_account("210987654321");
+    let (code, v) = status_json(&env, &[]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["aws"]["account"], "210987654321");
+    assert_eq!(
+        v["aws"]["caller_arn"],
+        "arn:aws:iam::210987654321:user/alice"
+    );
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("STS says the credentials are in account 210987654321, but Bedrock lists ARNs of account 123456789012")
+            && warnings.contains("AWS_ENDPOINT_URL_STS"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn profiles_cached_in_another_account_are_a_problem_with_the_fix() {
+    let env = TestEnv::new();
+    assert!(env.run(&["-p", "hi"]).status.success());
+    let (_, v) = status_json(&env, &["--offline"]);
+    let cache = v["paths"]["profile_cache"].as_str().unwrap().to_string();
+    // The same AWS profile name, but it used to point at another account when the cache was made.
+    let text_before = std::fs::read_to_string(&cache).unwrap();
+    assert!(text_before.contains(":123456789012:"));
+    std::fs::write(&cache, text_before.replace("123456789012", "210987654321")).unwrap();
+
+    let (code, v) = status_json(&env, &[]);
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(v["aws"]["account"], "123456789012");
+    for name in [
+        "cc-alice-payments-opus",
+        "cc-alice-payments-sonnet",
+        "cc-alice-payments-haiku",
+    ] {
+        assert_eq!(profile(&v, name)["state"], "other-account", "{v}");
+    }
+    let p = v["problems"].as_array().unwrap();
+    assert_eq!(p.len(), 1, "one problem, not one per profile: {v}");
+    let what = p[0]["what"].as_str().unwrap();
+    assert!(
+        what.contains(
+            "are in account 210987654321, but the credentials in use reach account 123456789012"
+        ),
+        "{what}"
+    );
+    let fix = p[0]["fix"].as_str().unwrap();
+    assert!(fix.contains(&cache) && fix.contains("AWS_PROFILE"), "{fix}");
+
+    let o = env.run(&["status"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("OTHER ACCOUNT: cached in account 210987654321"),
+        "{}",
+        text(&o)
+    );
+
+    // The fix works: without the cache the next launch finds the profiles in this account.
+    std::fs::remove_file(&cache).unwrap();
+    assert!(env.run(&["-p", "hi"]).status.success());
+    let (code, v) = status_json(&env, &[]);
+    assert_eq!(code, Some(0), "{v}");
 }

@@ -1242,3 +1242,140 @@ fn sdk_builds_typed_errors() {
         assert_eq!(f.count(Op::List), 2);
     });
 }
+
+// ---- STS GetCallerIdentity (awsquery) ----
+
+fn sts_sdk(f: &FakeBedrock) -> aws_sdk_sts::Client {
+    let conf = aws_sdk_sts::Config::builder()
+        .behavior_version_latest()
+        .region(Region::new("us-east-1"))
+        .endpoint_url(f.url())
+        .credentials_provider(Credentials::new("x", "y", None, None, "test"))
+        .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
+        .build();
+    aws_sdk_sts::Client::from_conf(conf)
+}
+
+#[test]
+fn sdk_sts_reads_the_caller_and_typed_errors() {
+    use aws_sdk_sts::error::ProvideErrorMetadata;
+    use aws_sdk_sts::operation::RequestId;
+
+    let f = FakeBedrock::start();
+    let client = sts_sdk(&f);
+    block_on(async {
+        let out = client.get_caller_identity().send().await.expect("identity");
+        assert_eq!(out.account(), Some(fake_bedrock::ACCOUNT));
+        assert_eq!(out.arn(), Some("arn:aws:iam::123456789012:user/alice"));
+        assert_eq!(out.user_id(), Some(fake_bedrock::CALLER_USER_ID));
+        assert!(out.request_id().is_some_and(|id| id.len() == 36));
+
+        // What the SDK sent: the awsquery form, SigV4-signed for service `sts`.
+        let reqs = f.requests_for(Op::GetCallerIdentity);
+        assert_eq!(reqs.len(), 1);
+        let r = &reqs[0];
+        assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/"));
+        assert_eq!(
+            String::from_utf8_lossy(&r.body),
+            "Action=GetCallerIdentity&Version=2011-06-15"
+        );
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert!(
+            r.header("authorization")
+                .is_some_and(|a| a.contains("/us-east-1/sts/aws4_request")),
+            "{:?}",
+            r.header("authorization")
+        );
+        assert_eq!(f.control_plane_count(), 1, "STS counts as control plane");
+
+        f.set_caller_account("210987654321");
+        let out = client.get_caller_identity().send().await.expect("other");
+        assert_eq!(out.account(), Some("210987654321"));
+        assert_eq!(out.arn(), Some("arn:aws:iam::210987654321:user/alice"));
+
+        // A fault is answered in STS's XML error format, and the SDK reads its code.
+        f.fail_next(Op::GetCallerIdentity, 1, Fault::access_denied_sts());
+        let err = client.get_caller_identity().send().await.unwrap_err();
+        let service = err.as_service_error().expect("a service error");
+        assert_eq!(service.code(), Some("AccessDenied"), "{err:?}");
+        assert!(
+            service
+                .message()
+                .is_some_and(|m| m.contains("sts:GetCallerIdentity")),
+            "{err:?}"
+        );
+        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(403));
+
+        // A 500 is retried by the SDK: one InternalFailure, then the answer.
+        let before = f.count(Op::GetCallerIdentity);
+        f.fail_next(
+            Op::GetCallerIdentity,
+            1,
+            Fault::status(500, "InternalFailure", "try again"),
+        );
+        client.get_caller_identity().send().await.expect("retried");
+        assert_eq!(f.count(Op::GetCallerIdentity), before + 2);
+    });
+}
+
+#[test]
+fn sts_wire_format_over_raw_http() {
+    let f = FakeBedrock::start();
+    let form = |body: &str| {
+        let mut c = Conn::open(&f.url()).unwrap();
+        c.send(
+            "POST",
+            "/",
+            &[
+                ("Connection", "close"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            body.as_bytes(),
+        )
+        .unwrap()
+    };
+    let ok = form("Action=GetCallerIdentity&Version=2011-06-15");
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.header("content-type"), Some("text/xml"));
+    let xml = String::from_utf8_lossy(&ok.body).into_owned();
+    assert!(
+        xml.starts_with("<GetCallerIdentityResponse")
+            && xml.contains("<GetCallerIdentityResult>")
+            && xml.contains("<Account>123456789012</Account>"),
+        "{xml}"
+    );
+    let id = ok.header("x-amzn-requestid").unwrap().to_string();
+    assert!(
+        xml.contains(&format!("<RequestId>{id}</RequestId>")),
+        "{xml}"
+    );
+
+    let bad = form("Action=GetCallerIdentity&Version=2010-01-01");
+    assert_eq!(bad.status, 400);
+    let xml = String::from_utf8_lossy(&bad.body).into_owned();
+    assert!(
+        xml.contains("<Type>Sender</Type>") && xml.contains("<Code>InvalidAction</Code>"),
+        "{xml}"
+    );
+
+    f.fail_next(
+        Op::GetCallerIdentity,
+        1,
+        Fault::status(503, "ServiceUnavailable", "a < b & c"),
+    );
+    let down = form("Action=GetCallerIdentity&Version=2011-06-15");
+    assert_eq!(down.status, 503);
+    let xml = String::from_utf8_lossy(&down.body).into_owned();
+    assert!(
+        xml.contains("<Type>Receiver</Type>") && xml.contains("a &lt; b &amp; c"),
+        "{xml}"
+    );
+
+    // Another STS action is not GetCallerIdentity.
+    assert_eq!(form("Action=AssumeRole&Version=2011-06-15").status, 404);
+    assert_eq!(f.count(Op::GetCallerIdentity), 3);
+    assert_eq!(f.count(Op::Other), 1);
+}

@@ -1,9 +1,11 @@
 //! `cc-bedrock status`: what a launch in this directory would do and whether it will work.
 //!
-//! Config files and the origin of every value, the AWS Region, credentials and account, each
-//! profile the launch needs (cached / present / missing / mismatched / stale), the `claude` that
-//! would run and its version, the cache and ledger paths. It only reads: nothing is created,
-//! deleted or cached. Exits 1 when something would make a launch fail, printing the fix.
+//! Config files and the origin of every value, the AWS Region, credentials, account and caller
+//! (STS `GetCallerIdentity`: only here, a launch never calls STS), each profile the launch needs
+//! (cached / present / missing / mismatched / stale / other-account), the `claude` that would run
+//! and its version, the cache and ledger paths. It only reads: nothing is created, deleted or
+//! cached. Exits 1 when something would make a launch fail, printing the fix; what does not stop a
+//! launch (STS unavailable) is a warning.
 
 mod claude;
 mod report;
@@ -14,7 +16,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::prepare::{self, PrepareOptions};
-use crate::aws::{self, Aws, AwsError, Explained, RemoteProfile};
+use crate::aws::{self, Aws, AwsError, CallerIdentity, Explained, RemoteProfile};
 use crate::cache::ProfileCache;
 use crate::config::{FileKind, Settings};
 use crate::dirs::Dirs;
@@ -29,7 +31,7 @@ pub use report::{Problem, ProfileInfo, Status};
 
 const EXAMPLES: &str = "\
 Examples:
-  cc-bedrock status                 check config, AWS, profiles and claude here
+  cc-bedrock status                 check config, AWS identity, profiles and claude here
   cc-bedrock status --offline       no AWS call: config, cache and claude only
   cc-bedrock status --json | jq .problems";
 
@@ -119,6 +121,7 @@ pub fn gather(args: &StatusArgs, opts: &PrepareOptions) -> Status {
             s.aws.account = Some(acc);
             s.aws.account_source = Some("from cached profile ARNs; not checked (--offline)".into());
         }
+        s.aws.caller_note = Some("not checked (--offline)".into());
         s.notes
             .push("--offline: AWS was not asked; profiles are as the local cache has them.".into());
     } else {
@@ -277,13 +280,35 @@ fn check_aws(s: &mut Status, target: &Target, plan: &[PlannedProfile], quiet: bo
         }
     };
     s.aws.checked = true;
+    progress.set("asking STS who the credentials are");
+    let caller = ask_sts(s, &aws);
+    if let Some(id) = &caller {
+        s.aws.account = Some(id.account.clone());
+        s.aws.account_source = Some("from STS GetCallerIdentity".into());
+        s.aws.caller_arn = Some(id.arn.clone());
+    }
     progress.set("listing system inference profiles");
     match aws::system_profiles(&aws) {
         Ok(system) => {
             if let Some(acc) = system.iter().find_map(|p| models::account_of_arn(&p.arn)) {
-                s.aws.account = Some(acc.to_string());
-                s.aws.account_source =
-                    Some("from the ARNs Bedrock lists for these credentials".into());
+                match &caller {
+                    // Without STS the ARNs Bedrock lists are the best account evidence.
+                    None => {
+                        s.aws.account = Some(acc.to_string());
+                        s.aws.account_source =
+                            Some("from the ARNs Bedrock lists for these credentials".into());
+                    }
+                    Some(id) if id.account != acc => s.warnings.push(Problem::new(
+                        format!(
+                            "STS says the credentials are in account {}, but Bedrock lists ARNs of account {acc}",
+                            id.account
+                        ),
+                        "The STS and Bedrock endpoints answer for different accounts: check \
+                         AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_BEDROCK and AWS_ENDPOINT_URL. \
+                         Profiles are created in the account Bedrock answers for.",
+                    )),
+                    Some(_) => {}
+                }
             }
             for p in plan {
                 let Some(id) = p.source.system_profile_id() else {
@@ -314,7 +339,19 @@ fn check_aws(s: &mut Status, target: &Target, plan: &[PlannedProfile], quiet: bo
             return;
         }
     };
+    // The cache is keyed by the credentials' label (AWS profile name, access key), not by account:
+    // a profile name now pointing at another account would reuse ARNs these credentials cannot
+    // invoke. Checked first, since "deleted" or "stale" would misname the cause.
+    let account = s.aws.account.clone();
+    let mut other_account: Vec<(String, String)> = Vec::new();
     for (info, p) in s.profiles.iter_mut().zip(plan) {
+        if let (Some(acc), Some(cached_acc)) = (&account, cached_account(info))
+            && &cached_acc != acc
+        {
+            info.state = "other-account";
+            other_account.push((p.name.clone(), cached_acc));
+            continue;
+        }
         let Some(remote) = listed.iter().find(|r| r.name == p.name) else {
             if info.cached {
                 info.state = "stale";
@@ -366,7 +403,107 @@ fn check_aws(s: &mut Status, target: &Target, plan: &[PlannedProfile], quiet: bo
         }
         info.arn = Some(remote.arn.clone());
     }
+    if let (Some(acc), false) = (&account, other_account.is_empty()) {
+        s.problems.push(other_account_problem(
+            &other_account,
+            acc,
+            &s.paths.profile_cache,
+        ));
+    }
     progress.finish();
+}
+
+/// The caller from STS, or `None` with the reason noted (and a warning when STS failed). Never a
+/// problem: a launch does not call STS, so it works without it.
+fn ask_sts(s: &mut Status, aws: &Aws) -> Option<CallerIdentity> {
+    if !aws::sigv4_credentials(aws) {
+        s.aws.caller_note = Some(
+            "not available: STS needs SigV4 credentials, and only a Bedrock API key \
+             (AWS_BEARER_TOKEN_BEDROCK) is set"
+                .into(),
+        );
+        return None;
+    }
+    match aws::caller_identity(aws) {
+        Ok(id) => Some(id),
+        Err(e) => {
+            s.aws.caller_note = Some("unknown: STS GetCallerIdentity failed (see warnings)".into());
+            s.warnings.push(sts_warning(&e));
+            None
+        }
+    }
+}
+
+/// Why STS could not say who the credentials are, and what to do about it.
+fn sts_warning(e: &Explained) -> Problem {
+    let region = &e.region;
+    let (what, fix) = match &e.error {
+        AwsError::AccessDenied { action, message } => (
+            format!("AWS denied {action} in {region}: {message}"),
+            "GetCallerIdentity needs no IAM permission, so a denial usually means expired or \
+             invalid credentials (log in again, e.g. `aws sso login`) or a VPC endpoint policy \
+             that blocks STS.",
+        ),
+        AwsError::Unreachable { detail } => (
+            format!("cannot reach the STS endpoint for {region} ({detail})"),
+            "Check the network, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if you set them.",
+        ),
+        AwsError::TimedOut => (
+            format!("the STS endpoint for {region} did not answer in time"),
+            "Check the network, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if you set them.",
+        ),
+        AwsError::Service { code, message } => (
+            format!("STS answered {code} in {region}: {message}"),
+            "Run `aws sts get-caller-identity` to see the same answer.",
+        ),
+        AwsError::Validation { message }
+        | AwsError::Throttled { message }
+        | AwsError::QuotaExceeded { message }
+        | AwsError::Conflict { message }
+        | AwsError::NotFound { message } => (
+            format!("STS GetCallerIdentity failed in {region}: {message}"),
+            "Run `aws sts get-caller-identity` to see the same answer.",
+        ),
+    };
+    Problem::new(
+        format!("the caller is unknown: {what}"),
+        format!(
+            "{fix}\nLaunches do not call STS, so they are not affected; the account is taken \
+             from Bedrock's ARNs instead."
+        ),
+    )
+}
+
+/// The account of a profile's cached ARN (before it is replaced by what AWS lists).
+fn cached_account(info: &ProfileInfo) -> Option<String> {
+    if !info.cached {
+        return None;
+    }
+    info.arn
+        .as_deref()
+        .and_then(models::account_of_arn)
+        .map(str::to_string)
+}
+
+fn other_account_problem(profiles: &[(String, String)], account: &str, cache: &str) -> Problem {
+    let names: Vec<&str> = profiles.iter().map(|(n, _)| n.as_str()).collect();
+    let mut accounts: Vec<&str> = profiles.iter().map(|(_, a)| a.as_str()).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let theirs = accounts.join(", ");
+    Problem::new(
+        format!(
+            "the cached profile{} {} {} in account {theirs}, but the credentials in use reach account {account}",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
+        ),
+        format!(
+            "A launch would use those cached ARNs, which these credentials cannot invoke. Use \
+             credentials of account {theirs} again (AWS_PROFILE / `aws-profile`), or remove {cache} \
+             (it is only a cache) so the next launch finds or creates the profiles in account {account}."
+        ),
+    )
 }
 
 /// Whether an existing profile wraps the planned source: by the source tag cc-bedrock put on it

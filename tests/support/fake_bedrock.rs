@@ -1,9 +1,10 @@
 //! A loopback fake of Amazon Bedrock for integration tests (dev-only): the control plane
-//! (inference profiles: list / get / create / delete, tags) and the runtime (`invoke`,
-//! `invoke-with-response-stream` as AWS event-stream frames), on `127.0.0.1:<random port>`.
+//! (inference profiles: list / get / create / delete, tags), the runtime (`invoke`,
+//! `invoke-with-response-stream` as AWS event-stream frames) and STS `GetCallerIdentity` (point
+//! `AWS_ENDPOINT_URL_STS` here too), on `127.0.0.1:<random port>`.
 //!
-//! Wire formats follow what aws-sdk-bedrock 1.166.0 sends and parses (its `protocol_serde/` and
-//! `operation/` sources) and what Claude Code 2.1.332 sends. State is in memory; every request is
+//! Wire formats follow what aws-sdk-bedrock 1.166.0 and aws-sdk-sts 1.124.0 send and parse (their
+//! `protocol_serde/` and `operation/` sources) and what Claude Code 2.1.332 sends. State is in memory; every request is
 //! recorded; faults can be injected per operation. The server stops when the last handle drops.
 //!
 //! Included by path from several crates (`tests/*.rs` through `tests/support/mod.rs`, the self-test,
@@ -33,6 +34,8 @@ mod runtime;
 mod server;
 #[path = "fake_bedrock/state.rs"]
 mod state;
+#[path = "fake_bedrock/sts.rs"]
+mod sts;
 #[path = "fake_bedrock/util.rs"]
 mod util;
 #[path = "fake_bedrock/validate.rs"]
@@ -46,6 +49,8 @@ use std::time::Duration;
 pub use runtime::{REPLY_TEXT, SUBAGENT_MARKER, model_id_from_path, subagent_input};
 #[allow(unused_imports)]
 pub use state::CLAUDE_4_MODELS;
+#[allow(unused_imports)]
+pub use sts::{CALLER_USER_ID, caller_arn};
 
 /// The default account of the fake.
 pub const ACCOUNT: &str = "123456789012";
@@ -64,6 +69,8 @@ pub enum Op {
     UntagResource,
     Invoke,
     InvokeStream,
+    /// STS `GetCallerIdentity` (`POST /` with `Action=GetCallerIdentity`); counts as control plane.
+    GetCallerIdentity,
     /// Anything else (answered 404 `UnknownOperationException`).
     Other,
 }
@@ -78,7 +85,8 @@ impl Op {
 /// What to do to the next request(s) of an operation instead of answering normally.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
-    /// An AWS error: this status, `x-amzn-errortype: <error_type>`, body `{"message": ...}`.
+    /// An AWS error: this status, `x-amzn-errortype: <error_type>`, body `{"message": ...}`
+    /// (for [`Op::GetCallerIdentity`]: STS's XML `<ErrorResponse>` with `<Code>error_type</Code>`).
     Status {
         status: u16,
         error_type: String,
@@ -120,6 +128,14 @@ impl Fault {
             &format!(
                 "User: arn:aws:iam::123456789012:user/fake is not authorized to perform: {action} because no identity-based policy allows the {action} action"
             ),
+        )
+    }
+    /// 403 `AccessDenied` as STS (awsquery) names it, for [`Op::GetCallerIdentity`].
+    pub fn access_denied_sts() -> Fault {
+        Fault::status(
+            403,
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:GetCallerIdentity",
         )
     }
     pub fn throttling() -> Fault {
@@ -403,6 +419,12 @@ impl FakeBedrock {
         self.state().page_size = n.max(1);
     }
 
+    /// Makes `GetCallerIdentity` answer for a user of `account` (default: the fake's own account,
+    /// which its ARNs use), as if the credentials had been switched to another account.
+    pub fn set_caller_account(&self, account: &str) {
+        self.state().caller_account = Some(account.to_string());
+    }
+
     /// Most application profiles CreateInferenceProfile allows before ServiceQuotaExceeded.
     pub fn set_profile_quota(&self, n: usize) {
         self.state().quota = n;
@@ -451,7 +473,7 @@ impl FakeBedrock {
         self.state().requests.iter().filter(|r| r.op == op).count()
     }
 
-    /// Every request that is not `Invoke`/`InvokeStream` (unknown paths included).
+    /// Every request that is not `Invoke`/`InvokeStream` (STS and unknown paths included).
     pub fn control_plane_count(&self) -> usize {
         self.state()
             .requests

@@ -136,6 +136,7 @@ impl TestEnv {
             .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_ENDPOINT_URL_BEDROCK", self.fake.url())
+            .env("AWS_ENDPOINT_URL_STS", self.fake.url())
             .env("CC_BEDROCK_AWS_TIMEOUT", "5");
         for (k, v) in &self.extra_env {
             match v {

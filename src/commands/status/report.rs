@@ -22,6 +22,8 @@ pub struct Status {
     pub paths: Paths,
     /// What would make a launch fail, each with its fix.
     pub problems: Vec<Problem>,
+    /// Worth fixing, but a launch still works (e.g. STS could not say who the caller is).
+    pub warnings: Vec<Problem>,
     /// Worth knowing, not failures.
     pub notes: Vec<String>,
 }
@@ -50,10 +52,12 @@ pub struct AwsInfo {
     /// How credentials are found (never a secret).
     pub credentials: Option<String>,
     pub account: Option<String>,
-    /// Where the account id was read from.
+    /// Where the account id was read from (STS, else the ARNs Bedrock lists, else the cache).
     pub account_source: Option<String>,
-    /// Not queried: it needs STS, which cc-bedrock does not call.
+    /// The caller's ARN from STS `GetCallerIdentity` (never asked by a launch).
     pub caller_arn: Option<String>,
+    /// Why `caller_arn` is missing (`--offline`, a Bedrock API key only, STS failed).
+    pub caller_note: Option<String>,
     pub endpoint: Option<String>,
     /// Whether AWS was asked (false with `--offline` or when credentials failed).
     pub checked: bool,
@@ -66,7 +70,8 @@ pub struct ProfileInfo {
     pub tiers: Vec<String>,
     pub source: String,
     /// `present`, `missing` (created on first launch), `mismatched`, `stale` (the cache names a
-    /// deleted profile), `cached` / `not-cached` (offline), `unknown` (AWS could not be asked).
+    /// deleted profile), `other-account` (cached in an account other than the credentials'),
+    /// `cached` / `not-cached` (offline), `unknown` (AWS could not be asked).
     pub state: &'static str,
     pub cached: bool,
     pub arn: Option<String>,
@@ -142,6 +147,9 @@ impl Paint {
     fn bad(&self, s: &str) -> String {
         self.wrap("1;31", s)
     }
+    fn warn(&self, s: &str) -> String {
+        self.wrap("33", s)
+    }
     fn head(&self, s: &str) -> String {
         self.wrap("1", s)
     }
@@ -204,11 +212,13 @@ pub fn render(s: &Status) -> String {
                 if a.checked { "unknown" } else { "not checked" },
             ),
         }
-        row(
-            &mut o,
-            "caller",
-            "not queried (needs STS); `aws sts get-caller-identity` shows it",
-        );
+        let caller = match (&a.caller_arn, &a.caller_note) {
+            (Some(arn), _) => arn.as_str(),
+            (None, Some(note)) => note.as_str(),
+            (None, None) if a.checked => "unknown",
+            (None, None) => "not checked",
+        };
+        row(&mut o, "caller", caller);
         if let Some(e) = &a.endpoint {
             row(&mut o, "endpoint", e);
         }
@@ -225,7 +235,7 @@ pub fn render(s: &Status) -> String {
         for p in &s.profiles {
             let state = match p.state {
                 "present" | "cached" => paint.good(&describe(p)),
-                "mismatched" | "stale" => paint.bad(&describe(p)),
+                "mismatched" | "stale" | "other-account" => paint.bad(&describe(p)),
                 _ => describe(p),
             };
             let _ = writeln!(
@@ -271,6 +281,15 @@ pub fn render(s: &Status) -> String {
             let _ = writeln!(o, "  - {n}");
         }
     }
+    if !s.warnings.is_empty() {
+        let n = s.warnings.len();
+        let head = format!(
+            "{n} warning{} (a launch still works):",
+            if n == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(o, "\n{}", paint.warn(&head));
+        list(&mut o, &paint.warn("!"), &s.warnings);
+    }
     if s.problems.is_empty() {
         let _ = writeln!(
             o,
@@ -279,24 +298,26 @@ pub fn render(s: &Status) -> String {
         );
     } else {
         let n = s.problems.len();
-        let _ = writeln!(
-            o,
-            "\n{}",
-            paint.bad(&format!(
-                "{n} problem{} (a launch here would fail):",
-                if n == 1 { "" } else { "s" }
-            ))
+        let head = format!(
+            "{n} problem{} (a launch here would fail):",
+            if n == 1 { "" } else { "s" }
         );
-        for p in &s.problems {
-            let _ = writeln!(o, "  {} {}", paint.bad("x"), p.what);
-            if let Some(fix) = &p.fix {
-                for line in fix.lines() {
-                    let _ = writeln!(o, "    {line}");
-                }
+        let _ = writeln!(o, "\n{}", paint.bad(&head));
+        list(&mut o, &paint.bad("x"), &s.problems);
+    }
+    o
+}
+
+/// Each item as `  <marker> what` with its fix indented below.
+fn list(o: &mut String, marker: &str, items: &[Problem]) {
+    for p in items {
+        let _ = writeln!(o, "  {marker} {}", p.what);
+        if let Some(fix) = &p.fix {
+            for line in fix.lines() {
+                let _ = writeln!(o, "    {line}");
             }
         }
     }
-    o
 }
 
 fn describe(p: &ProfileInfo) -> String {
@@ -309,6 +330,13 @@ fn describe(p: &ProfileInfo) -> String {
             p.wraps.as_deref().unwrap_or("another model")
         ),
         "stale" => "STALE: cached, but deleted in AWS".to_string(),
+        "other-account" => format!(
+            "OTHER ACCOUNT: cached in account {}",
+            p.arn
+                .as_deref()
+                .and_then(crate::models::account_of_arn)
+                .unwrap_or("?")
+        ),
         "cached" => "cached (not checked: --offline)".to_string(),
         "not-cached" => "not cached: looked up or created on the first launch".to_string(),
         other => other.to_string(),
@@ -331,5 +359,33 @@ mod tests {
         };
         let text = render(&s);
         assert!(text.contains("1 problem (a launch here would fail):\n  x AWS denied x\n    Ask your administrator."), "{text}");
+    }
+
+    #[test]
+    fn caller_and_warnings_are_shown_without_failing() {
+        let mut s = Status {
+            loaded: true,
+            cwd: "/w".into(),
+            warnings: vec![Problem::new("STS said no", "Launches are not affected.")],
+            ..Default::default()
+        };
+        s.aws.checked = true;
+        s.aws.caller_arn = Some("arn:aws:iam::123456789012:user/alice".into());
+        let text = render(&s);
+        assert!(
+            text.contains("  caller           arn:aws:iam::123456789012:user/alice\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("1 warning (a launch still works):\n  ! STS said no\n    Launches are not affected.\n"),
+            "{text}"
+        );
+        assert!(text.contains("Ready:"), "{text}");
+
+        s.aws.caller_arn = None;
+        s.aws.caller_note = Some("not checked (--offline)".into());
+        assert!(render(&s).contains("  caller           not checked (--offline)\n"));
+        s.aws.caller_note = None;
+        assert!(render(&s).contains("  caller           unknown\n"));
     }
 }

@@ -35,7 +35,7 @@ pub fn handle(state: &mut State, op: Op, req: &Request) -> Response {
         Op::ListTags => list_tags(state, req),
         Op::TagResource => tag_resource(state, req),
         Op::UntagResource => untag_resource(state, req),
-        Op::Invoke | Op::InvokeStream | Op::Other => Response::error(
+        Op::Invoke | Op::InvokeStream | Op::GetCallerIdentity | Op::Other => Response::error(
             404,
             "UnknownOperationException",
             &format!("No operation matches {} {}", req.method, req.path),

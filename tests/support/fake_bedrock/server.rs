@@ -12,7 +12,7 @@ use std::time::Duration;
 use super::http::{self, Completeness, ReadError, Request, Response};
 use super::state::State;
 use super::util::{self, lock};
-use super::{Fault, Op, Recorded, control, runtime};
+use super::{Fault, Op, Recorded, control, runtime, sts};
 
 /// State shared by the accept loop, the connection threads and the handle.
 pub struct Shared {
@@ -109,9 +109,11 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     }
 }
 
-/// Classifies a request into the operation it would be at real Bedrock.
-pub fn classify(method: &str, path: &str) -> Op {
+/// Classifies a request into the operation it would be at real Bedrock (or STS: awsquery names
+/// its operation in the form body, and Bedrock has no `POST /`).
+pub fn classify(method: &str, path: &str, body: &[u8]) -> Op {
     match (method, path) {
+        ("POST", "/") if sts::is_get_caller_identity(body) => Op::GetCallerIdentity,
         ("GET", "/inference-profiles") => Op::List,
         ("POST", "/inference-profiles") => Op::Create,
         ("GET", p) if is_profile_path(p) => Op::Get,
@@ -179,7 +181,7 @@ fn serve(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
 }
 
 fn respond(shared: &Shared, req: &Request, w: &mut TcpStream) -> io::Result<Next> {
-    let op = classify(&req.method, &req.path);
+    let op = classify(&req.method, &req.path, &req.body);
     let (fault, log) = {
         let mut st = lock(&shared.state);
         st.requests.push(Recorded {
@@ -209,6 +211,11 @@ fn respond(shared: &Shared, req: &Request, w: &mut TcpStream) -> io::Result<Next
             thread::sleep(d);
             None
         }
+        Some(Fault::Status {
+            status,
+            error_type,
+            message,
+        }) if op == Op::GetCallerIdentity => Some(sts::error(status, &error_type, &message)),
         Some(Fault::Status {
             status,
             error_type,
@@ -249,6 +256,7 @@ fn dispatch(shared: &Shared, op: Op, req: &Request) -> Response {
     let mut st = lock(&shared.state);
     match op {
         Op::Invoke | Op::InvokeStream => runtime::handle(&st, op, req),
+        Op::GetCallerIdentity => sts::handle(&st, &req.body),
         _ => control::handle(&mut st, op, req),
     }
 }

@@ -140,6 +140,8 @@ pub enum CopyFromError {
 pub struct State {
     pub region: String,
     pub account: String,
+    /// The account STS `GetCallerIdentity` reports, when not `account`.
+    pub caller_account: Option<String>,
     /// System profiles first (seeded), then application profiles, in `seq` order.
     pub profiles: Vec<Profile>,
     next_seq: u64,
@@ -160,6 +162,7 @@ impl State {
         let mut s = State {
             region: region.to_string(),
             account: account.to_string(),
+            caller_account: None,
             profiles: Vec::new(),
             next_seq: 1,
             tokens: HashMap::new(),
