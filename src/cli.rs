@@ -75,6 +75,35 @@ pub enum Command {
     Trust(crate::commands::trust::TrustArgs),
 }
 
+/// Our subcommand names (kept in step with [`Command`] by a test).
+pub const OWN_SUBCOMMANDS: &[&str] = &[
+    "report",
+    "init",
+    "status",
+    "profiles",
+    "env",
+    "completions",
+    "trust",
+];
+
+/// Our options that may come first (global options, help, version).
+const OWN_FIRST_OPTIONS: &[&str] = &[
+    "--config",
+    "--refresh",
+    "--quiet",
+    "-h",
+    "--help",
+    "-V",
+    "--version",
+];
+
+/// Whether a first argument is cc-bedrock's (a subcommand or one of our options); anything else
+/// starts claude's arguments.
+pub fn is_own_first_arg(arg: &std::ffi::OsStr) -> bool {
+    let Some(a) = arg.to_str() else { return false };
+    OWN_SUBCOMMANDS.contains(&a) || OWN_FIRST_OPTIONS.contains(&a) || a.starts_with("--config=")
+}
+
 /// Subcommands of `claude` itself; ours must never shadow them.
 pub const CLAUDE_SUBCOMMANDS: &[&str] = &[
     "agents",
@@ -110,6 +139,26 @@ mod tests {
     #[test]
     fn clap_definition_is_valid() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn own_subcommand_list_matches_clap() {
+        let mut from_clap: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        let mut listed: Vec<String> = OWN_SUBCOMMANDS.iter().map(|s| s.to_string()).collect();
+        from_clap.sort();
+        listed.sort();
+        assert_eq!(from_clap, listed);
+        for opt in Cli::command().get_arguments().filter_map(|a| a.get_long()) {
+            assert!(
+                is_own_first_arg(std::ffi::OsStr::new(&format!("--{opt}"))),
+                "--{opt}"
+            );
+        }
+        assert!(!is_own_first_arg(std::ffi::OsStr::new("-p")));
+        assert!(!is_own_first_arg(std::ffi::OsStr::new("mcp")));
     }
 
     #[test]

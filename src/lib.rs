@@ -54,7 +54,18 @@ fn dispatch(args: Vec<OsString>) -> anyhow::Result<i32> {
             args.into_iter().skip(1).collect(),
         );
     }
-    let total = args.len();
+    // The fast path: when the first argument is not cc-bedrock's, everything is claude's and
+    // clap (which builds the whole command tree, a large share of a warm launch) is skipped.
+    match args.get(1) {
+        None => return commands::run::run(&PrepareOptions::default(), Vec::new()),
+        Some(first) if first == "--" => {
+            return commands::run::run(&PrepareOptions::default(), args[2..].to_vec());
+        }
+        Some(first) if !cli::is_own_first_arg(first) => {
+            return commands::run::run(&PrepareOptions::default(), args[1..].to_vec());
+        }
+        Some(_) => {}
+    }
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -68,16 +79,7 @@ fn dispatch(args: Vec<OsString>) -> anyhow::Result<i32> {
         quiet: cli.quiet,
     };
     match cli.command {
-        None => {
-            // clap hands over the trailing arguments as given; take them from argv itself so
-            // they reach claude byte for byte whatever clap does with `--`.
-            let n = cli.claude_args.len();
-            let mut passthrough: Vec<OsString> = args[total - n..].to_vec();
-            if passthrough != cli.claude_args {
-                passthrough = cli.claude_args;
-            }
-            commands::run::run(&opts, passthrough)
-        }
+        None => commands::run::run(&opts, cli.claude_args),
         Some(Command::Report(a)) => {
             let code = report::execute(&a, &dirs::Dirs::from_env()?)?;
             Ok(if code == ExitCode::SUCCESS { 0 } else { 1 })
