@@ -159,11 +159,11 @@ impl PriceTable {
         }
         if let Some(s) = f.scopes {
             if let Some(m) = s.geo_multiplier {
-                self.geo_multiplier = check_price(&m, &loc(m.span(), "scopes.geo_multiplier"))?;
+                self.geo_multiplier = check_price(&m, || loc(m.span(), "scopes.geo_multiplier"))?;
             }
             if let Some(m) = s.govcloud_multiplier {
                 self.govcloud_multiplier =
-                    check_price(&m, &loc(m.span(), "scopes.govcloud_multiplier"))?;
+                    check_price(&m, || loc(m.span(), "scopes.govcloud_multiplier"))?;
             }
         }
         for (id, spanned) in f.models {
@@ -172,7 +172,7 @@ impl PriceTable {
             let key = |field: &str| format!("models.\"{id}\".{field}");
             let num = |v: &Option<Spanned<f64>>, field: &str| -> Result<Option<f64>> {
                 v.as_ref()
-                    .map(|v| check_price(v, &loc(v.span(), &key(field))))
+                    .map(|v| check_price(v, || loc(v.span(), &key(field))))
                     .transpose()
             };
             let input = num(&p.input, "input")?;
@@ -224,7 +224,7 @@ impl PriceTable {
                 let lkey = |f: &str| key(&format!("long_context.{f}"));
                 let lnum = |v: &Option<Spanned<f64>>, field: &str| -> Result<Option<f64>> {
                     v.as_ref()
-                        .map(|v| check_price(v, &loc(v.span(), &lkey(field))))
+                        .map(|v| check_price(v, || loc(v.span(), &lkey(field))))
                         .transpose()
                 };
                 let li = lnum(&lc.input, "input")?;
@@ -406,12 +406,14 @@ fn set(slot: &mut f64, v: Option<f64>) {
 }
 
 /// A price or multiplier must be a finite non-negative number.
-fn check_price(v: &Spanned<f64>, location: &str) -> Result<f64> {
+/// A price must be a finite, non-negative number. `location` is only built for an error: this
+/// runs for every rate of the embedded table on every launch, so the happy path stays cheap.
+fn check_price(v: &Spanned<f64>, location: impl FnOnce() -> String) -> Result<f64> {
     let x = *v.get_ref();
     if x.is_finite() && x >= 0.0 {
         Ok(x)
     } else {
-        bail!("{location}: must be a non-negative number, got {x}")
+        bail!("{}: must be a non-negative number, got {x}", location())
     }
 }
 
