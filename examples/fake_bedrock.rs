@@ -44,6 +44,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
         Op::UntagResource,
         Op::Invoke,
         Op::InvokeStream,
+        Op::GetCallerIdentity,
         Op::Other,
     ];
     all.into_iter()

@@ -584,3 +584,18 @@ fn warm_launch_does_not_read_the_aws_config() {
     let _ = cold.kill();
     let _ = cold.wait();
 }
+
+#[test]
+fn the_search_stops_at_a_ceiling_directory() {
+    let mut env = TestEnv::new();
+    // A config above the working directory, beyond the ceiling, must be ignored.
+    env.write("home/src/.cc-bedrock.toml", "region = \"eu-west-1\"\n");
+    let work = env.work.clone();
+    env.set("CC_BEDROCK_CEILING_DIRECTORIES", &work);
+    ok(&env.run(&["-p", "x"]));
+    assert_eq!(
+        env.invocation().env["AWS_REGION"],
+        "us-east-1",
+        "the file above the ceiling was used"
+    );
+}
