@@ -14,7 +14,7 @@ use crate::launch::{self, ChildExit, child_env, find_claude, run_child, user_cho
 use crate::usage::ledger;
 use crate::usage::pricing::PriceTable;
 use crate::usage::run::{
-    ProfileUse, RunContext, RunWatch, claude_config_dir, plan_session, summary_line,
+    ProfileUse, RunContext, RunWatch, SessionHint, claude_config_dir, plan_session, summary_line,
 };
 
 /// Launches claude; returns the exit code to end with.
@@ -32,6 +32,13 @@ pub fn run(opts: &PrepareOptions, claude_args: Vec<OsString>) -> Result<i32> {
 
     // Pin a new session's id where that is safe, so the run's transcript is known exactly.
     let session = plan_session(&claude_args);
+    // A pinned `-p` run cannot switch sessions (no /clear, no /resume): watching Claude Code's
+    // pid file for switches would only cost the launch a thread.
+    let print_mode = claude_args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "-p" || a == "--print");
+    let watch_pid = !(print_mode && matches!(session.hint, SessionHint::Pinned(_)));
     let mut args = session.extra_args;
     args.extend(claude_args);
 
@@ -40,7 +47,11 @@ pub fn run(opts: &PrepareOptions, claude_args: Vec<OsString>) -> Result<i32> {
         return Ok(run_child(&claude, &args, &env, |_| {})?.exit_code());
     }
     let mut watch = RunWatch::begin(run_context(&prepared, session.hint, session.fork));
-    let exit = run_child(&claude, &args, &env, |pid| watch.child_started(pid))?;
+    let exit = run_child(&claude, &args, &env, |pid| {
+        if watch_pid {
+            watch.child_started(pid);
+        }
+    })?;
     record(watch, exit, &prepared, opts.quiet);
     Ok(exit.exit_code())
 }
