@@ -210,11 +210,6 @@ pub fn account_of_arn(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
-/// The region in an ARN.
-pub fn region_of_arn(arn: &str) -> Option<&str> {
-    arn.split(':').nth(3).filter(|a| !a.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

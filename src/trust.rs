@@ -238,11 +238,6 @@ fn warn_identity_tags(settings: &Settings, project: &ConfigFile) {
     }
 }
 
-/// Reads a config file for `cc-bedrock trust`.
-pub fn read_for_trust(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

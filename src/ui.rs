@@ -1,5 +1,5 @@
 //! Terminal niceties on stderr: a spinner while AWS is contacted (only on a terminal, never with
-//! `--quiet`), and colour only when `NO_COLOR` is unset and stderr is a terminal.
+//! `--quiet`), and the `NO_COLOR` rule shared by every coloured output.
 
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
@@ -13,9 +13,10 @@ pub fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// Whether colour is allowed on stderr.
-pub fn color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr_is_terminal()
+/// Whether colour is allowed at all (`NO_COLOR` unset or empty); callers also check that their
+/// stream is a terminal.
+pub fn colour_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// A spinner with a message; inert when not on a terminal or quiet.

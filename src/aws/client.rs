@@ -113,8 +113,3 @@ fn no_credentials_message(target: &Target, detail: &str) -> String {
             .unwrap_or_default()
     )
 }
-
-/// The account of a profile ARN, as a cheap identity hint (no STS call).
-pub fn caller_identity_hint(arn: &str) -> Option<String> {
-    crate::models::account_of_arn(arn).map(str::to_string)
-}

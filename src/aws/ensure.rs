@@ -30,26 +30,27 @@ pub struct EnsureOptions {
     pub revalidate_days: i64,
 }
 
-/// The cached profile of every planned one, creating what is missing. `progress` is told what is
-/// being done (for a spinner); it is only called when AWS is contacted.
+/// The cached profile of every planned one (in plan order), creating what is missing, and the
+/// cache as it now stands (the launcher prices the run with it, without reading it again).
+/// `progress` is told what is being done (for a spinner); it is only called when AWS is contacted.
 pub fn ensure_profiles(
     plan: &[PlannedProfile],
     target: &Target,
     cache_path: &Path,
     opts: EnsureOptions,
     progress: &dyn Fn(&str),
-) -> Result<Vec<CachedProfile>> {
+) -> Result<(Vec<CachedProfile>, ProfileCache)> {
     let now = unix_now();
     let cache = ProfileCache::load(cache_path);
     if let Some(hits) = all_fresh(plan, &cache, opts, now) {
-        return Ok(hits);
+        return Ok((hits, cache));
     }
 
     // Slow path: one process at a time per cache, so concurrent first launches don't race.
     let _lock = LockFile::acquire(&cache_path.with_extension("lock"))?;
     let mut cache = ProfileCache::load(cache_path);
     if let Some(hits) = all_fresh(plan, &cache, opts, now) {
-        return Ok(hits);
+        return Ok((hits, cache));
     }
 
     progress("connecting to Amazon Bedrock");
@@ -101,7 +102,7 @@ pub fn ensure_profiles(
     cache
         .save(cache_path)
         .context("cannot write the profile cache")?;
-    Ok(out)
+    Ok((out, cache))
 }
 
 /// Every planned profile from the cache, if all are there and none needs a check.

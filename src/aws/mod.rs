@@ -11,7 +11,7 @@ pub use api::{
     RemoteProfile, create_profile, delete_profile, get_profile, list_profiles, list_tags,
     system_profiles,
 };
-pub use client::{Aws, caller_identity_hint};
+pub use client::Aws;
 pub use ensure::{EnsureOptions, ensure_profiles};
 pub use errors::{AwsError, Explained, LAUNCHER_ACTIONS, explain};
 pub use identity::{CallerIdentity, GET_CALLER_IDENTITY, caller_identity, sigv4_credentials};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use crate::aws::{EnsureOptions, ensure_profiles};
-use crate::cache::CachedProfile;
+use crate::cache::{CachedProfile, ProfileCache};
 use crate::config::{self, Settings};
 use crate::dirs::Dirs;
 use crate::plan::{self, Identity, PlannedProfile};
@@ -41,6 +41,8 @@ pub struct Loaded {
 pub struct Prepared {
     pub loaded: Loaded,
     pub profiles: Vec<CachedProfile>,
+    /// The profile cache as read (or written) while preparing.
+    pub cache: ProfileCache,
 }
 
 impl std::ops::Deref for Prepared {
@@ -83,7 +85,7 @@ pub fn prepare(opts: &PrepareOptions) -> Result<Prepared> {
         refresh: opts.refresh,
         revalidate_days: loaded.settings.revalidate_days.value,
     };
-    let profiles = ensure_profiles(
+    let ensured = ensure_profiles(
         &loaded.plan,
         &loaded.target,
         &loaded.dirs.profile_cache(),
@@ -91,7 +93,7 @@ pub fn prepare(opts: &PrepareOptions) -> Result<Prepared> {
         &|m| progress.set(m),
     );
     progress.finish();
-    let profiles = profiles?;
+    let (profiles, cache) = ensured?;
     if let Some(want) = &loaded.settings.account {
         for p in &profiles {
             if p.account.as_deref().is_some_and(|a| a != want.value) {
@@ -105,7 +107,11 @@ pub fn prepare(opts: &PrepareOptions) -> Result<Prepared> {
             }
         }
     }
-    Ok(Prepared { loaded, profiles })
+    Ok(Prepared {
+        loaded,
+        profiles,
+        cache,
+    })
 }
 
 /// `{repo}`: the git work tree's name, else the directory of the project config, else the cwd's.

@@ -7,7 +7,6 @@ use std::time::SystemTime;
 use anyhow::Result;
 
 use super::prepare::{PrepareOptions, Prepared, prepare};
-use crate::cache::ProfileCache;
 use crate::config;
 use crate::env_vars;
 use crate::launch::{self, ChildExit, child_env, find_claude, run_child, user_chose_model};
@@ -114,8 +113,7 @@ fn record(watch: RunWatch, exit: ChildExit, p: &Prepared, quiet: bool) {
         warn(&format!("{e:#}; using the built-in prices"));
         PriceTable::embedded()
     });
-    let cache = ProfileCache::load(&p.dirs.profile_cache());
-    let outcome = match watch.finish(exit.exit_code(), exit.signal(), &prices, &cache) {
+    let outcome = match watch.finish(exit.exit_code(), exit.signal(), &prices, &p.cache) {
         Ok(o) => o,
         Err(e) => return warn(&format!("could not account for this run: {e:#}")),
     };

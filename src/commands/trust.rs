@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use crate::config::{self, ConfigFile, FileKind};
@@ -37,7 +37,8 @@ pub fn run(args: &TrustArgs) -> Result<i32> {
             }
         }
     };
-    let text = trust::read_for_trust(&path)?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let file = ConfigFile {
         path: path.clone(),
         kind: FileKind::Project,

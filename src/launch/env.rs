@@ -23,25 +23,6 @@ pub struct ChildEnv {
     pub changes: Vec<EnvChange>,
 }
 
-impl ChildEnv {
-    /// The value a variable is set to, if set.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.changes.iter().rev().find_map(|c| match c {
-            EnvChange::Set(k, v) if k == name => Some(v.as_str()),
-            EnvChange::Remove(k) if k == name => None,
-            _ => None,
-        })
-    }
-
-    /// Only the `Set` pairs.
-    pub fn sets(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.changes.iter().filter_map(|c| match c {
-            EnvChange::Set(k, v) => Some((k.as_str(), v.as_str())),
-            EnvChange::Remove(_) => None,
-        })
-    }
-}
-
 /// Whether the user's claude arguments pick a model themselves (`--model X`, `--model=X`).
 pub fn user_chose_model(args: &[OsString]) -> bool {
     args.iter()

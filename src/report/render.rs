@@ -123,7 +123,7 @@ fn rfc3339(ms: i64) -> Value {
 }
 
 fn styled() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    crate::ui::colour_allowed()
 }
 
 /// The human table with its footnotes.

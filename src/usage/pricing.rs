@@ -170,41 +170,32 @@ impl PriceTable {
             let span = spanned.span();
             let p = spanned.into_inner();
             let key = |field: &str| format!("models.\"{id}\".{field}");
-            let num = |v: &Option<Spanned<f64>>, field: &str| -> Result<Option<f64>> {
-                v.as_ref()
-                    .map(|v| check_price(v, || loc(v.span(), &key(field))))
-                    .transpose()
-            };
-            let input = num(&p.input, "input")?;
-            let output = num(&p.output, "output")?;
-            let w5 = num(&p.cache_write_5m, "cache_write_5m")?;
-            let w1 = num(&p.cache_write_1h, "cache_write_1h")?;
-            let read = num(&p.cache_read, "cache_read")?;
+            let rates = RateOverrides::read(
+                [
+                    &p.input,
+                    &p.output,
+                    &p.cache_write_5m,
+                    &p.cache_write_1h,
+                    &p.cache_read,
+                ],
+                |v, field| loc(v, &key(field)),
+            )?;
             if !self.models.contains_key(&id) {
-                // A new model needs at least input and output; cache rates default to
-                // Anthropic's rule (1.25x / 2x / 0.1x input) and the geo premium to true, as
-                // for every Claude model since Sonnet 4.5.
-                let (Some(i), Some(o)) = (input, output) else {
+                // A new model needs at least input and output; the geo premium defaults to
+                // true, as for every Claude model since Sonnet 4.5.
+                let Some(new) = rates.new_rates() else {
                     bail!(
                         "{}: a new model needs `input` and `output` prices",
                         loc(span, &format!("models.\"{id}\""))
                     );
                 };
-                self.models.insert(
-                    id.clone(),
-                    ModelPrice {
-                        name: id.clone(),
-                        rates: Rates {
-                            input: i,
-                            output: o,
-                            cache_write_5m: i * 1.25,
-                            cache_write_1h: i * 2.0,
-                            cache_read: i * 0.1,
-                        },
-                        geo_premium: true,
-                        long_context: None,
-                    },
-                );
+                let price = ModelPrice {
+                    name: id.clone(),
+                    rates: new,
+                    geo_premium: true,
+                    long_context: None,
+                };
+                self.models.insert(id.clone(), price);
             }
             let Some(entry) = self.models.get_mut(&id) else {
                 continue;
@@ -212,59 +203,41 @@ impl PriceTable {
             if let Some(n) = p.name {
                 entry.name = n;
             }
-            set(&mut entry.rates.input, input);
-            set(&mut entry.rates.output, output);
-            set(&mut entry.rates.cache_write_5m, w5);
-            set(&mut entry.rates.cache_write_1h, w1);
-            set(&mut entry.rates.cache_read, read);
+            rates.apply(&mut entry.rates);
             if let Some(g) = p.geo_premium {
                 entry.geo_premium = g;
             }
             if let Some(lc) = p.long_context {
-                let lkey = |f: &str| key(&format!("long_context.{f}"));
-                let lnum = |v: &Option<Spanned<f64>>, field: &str| -> Result<Option<f64>> {
-                    v.as_ref()
-                        .map(|v| check_price(v, || loc(v.span(), &lkey(field))))
-                        .transpose()
+                let lrates = RateOverrides::read(
+                    [
+                        &lc.input,
+                        &lc.output,
+                        &lc.cache_write_5m,
+                        &lc.cache_write_1h,
+                        &lc.cache_read,
+                    ],
+                    |v, field| loc(v, &key(&format!("long_context.{field}"))),
+                )?;
+                let mut next = match (
+                    entry.long_context,
+                    lc.threshold_input_tokens,
+                    lrates.new_rates(),
+                ) {
+                    (Some(current), _, _) => current,
+                    // A new long-context tier: threshold and input/output are required.
+                    (None, Some(threshold_input_tokens), Some(rates)) => LongContext {
+                        threshold_input_tokens,
+                        rates,
+                    },
+                    (None, _, _) => bail!(
+                        "{}: a new long-context tier needs `threshold_input_tokens`, `input` and `output`",
+                        loc(span, &key("long_context"))
+                    ),
                 };
-                let li = lnum(&lc.input, "input")?;
-                let lo = lnum(&lc.output, "output")?;
-                let l5 = lnum(&lc.cache_write_5m, "cache_write_5m")?;
-                let l1 = lnum(&lc.cache_write_1h, "cache_write_1h")?;
-                let lr = lnum(&lc.cache_read, "cache_read")?;
-                let cur = match entry.long_context {
-                    Some(c) => c,
-                    None => {
-                        // A new long-context tier: threshold and input/output are required; the
-                        // cache rates follow the same rule as the standard tier.
-                        let (Some(th), Some(i), Some(o)) = (lc.threshold_input_tokens, li, lo)
-                        else {
-                            bail!(
-                                "{}: a new long-context tier needs `threshold_input_tokens`, `input` and `output`",
-                                loc(span, &key("long_context"))
-                            );
-                        };
-                        LongContext {
-                            threshold_input_tokens: th,
-                            rates: Rates {
-                                input: i,
-                                output: o,
-                                cache_write_5m: i * 1.25,
-                                cache_write_1h: i * 2.0,
-                                cache_read: i * 0.1,
-                            },
-                        }
-                    }
-                };
-                let mut next = cur;
                 if let Some(th) = lc.threshold_input_tokens {
                     next.threshold_input_tokens = th;
                 }
-                set(&mut next.rates.input, li);
-                set(&mut next.rates.output, lo);
-                set(&mut next.rates.cache_write_5m, l5);
-                set(&mut next.rates.cache_write_1h, l1);
-                set(&mut next.rates.cache_read, lr);
+                lrates.apply(&mut next.rates);
                 entry.long_context = Some(next);
             }
         }
@@ -399,13 +372,67 @@ impl PriceTable {
     }
 }
 
-fn set(slot: &mut f64, v: Option<f64>) {
-    if let Some(v) = v {
-        *slot = v;
+/// The rates one tier of a price file sets (input, output, cache write 5m / 1h, cache read),
+/// checked; `None` where the file leaves a rate alone.
+#[derive(Debug, Clone, Copy)]
+struct RateOverrides([Option<f64>; 5]);
+
+impl RateOverrides {
+    /// Checks the five fields; `loc(span, field)` names one for an error.
+    fn read(
+        fields: [&Option<Spanned<f64>>; 5],
+        loc: impl Fn(std::ops::Range<usize>, &str) -> String,
+    ) -> Result<Self> {
+        const NAMES: [&str; 5] = [
+            "input",
+            "output",
+            "cache_write_5m",
+            "cache_write_1h",
+            "cache_read",
+        ];
+        let mut out = [None; 5];
+        for ((slot, field), name) in out.iter_mut().zip(fields).zip(NAMES) {
+            if let Some(v) = field {
+                *slot = Some(check_price(v, || loc(v.span(), name))?);
+            }
+        }
+        Ok(Self(out))
+    }
+
+    /// Complete rates for a tier the table did not have: needs input and output; cache rates
+    /// follow Anthropic's rule (1.25x / 2x / 0.1x input) unless the file sets them.
+    fn new_rates(&self) -> Option<Rates> {
+        let [Some(i), Some(o), ..] = self.0 else {
+            return None;
+        };
+        let mut r = Rates {
+            input: i,
+            output: o,
+            cache_write_5m: i * 1.25,
+            cache_write_1h: i * 2.0,
+            cache_read: i * 0.1,
+        };
+        self.apply(&mut r);
+        Some(r)
+    }
+
+    /// Overwrites the rates the file sets.
+    fn apply(&self, r: &mut Rates) {
+        let slots = [
+            &mut r.input,
+            &mut r.output,
+            &mut r.cache_write_5m,
+            &mut r.cache_write_1h,
+            &mut r.cache_read,
+        ];
+        for (slot, v) in slots.into_iter().zip(self.0) {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        }
     }
 }
 
-/// A price or multiplier must be a finite non-negative number.
 /// A price must be a finite, non-negative number. `location` is only built for an error: this
 /// runs for every rate of the embedded table on every launch, so the happy path stays cheap.
 fn check_price(v: &Spanned<f64>, location: impl FnOnce() -> String) -> Result<f64> {

@@ -8,7 +8,7 @@
 //! other means, see [`crate::usage::run`]). When unsure, don't pin: that only costs precision.
 
 use crate::cli::CLAUDE_SUBCOMMANDS;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io::Read;
 
 /// What the launcher knows, before the run, about its session.
@@ -236,16 +236,6 @@ pub fn new_uuid_v4() -> Option<String> {
     ))
 }
 
-/// Convenience for callers holding `&OsStr` args.
-pub fn plan_session_os<I, S>(args: I) -> SessionPlan
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let v: Vec<OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
-    plan_session(&v)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,7 +244,7 @@ mod tests {
     const ID: &str = "11111111-2222-4333-8444-555555555555";
 
     fn plan(args: &[&str]) -> SessionPlan {
-        plan_session_os(args)
+        plan_session(&args.iter().map(OsString::from).collect::<Vec<_>>())
     }
 
     fn pinned(p: &SessionPlan) -> bool {

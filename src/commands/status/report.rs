@@ -129,10 +129,7 @@ struct Paint(bool);
 
 impl Paint {
     fn detect() -> Self {
-        Self(
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal(),
-        )
+        Self(crate::ui::colour_allowed() && std::io::stdout().is_terminal())
     }
     fn wrap(&self, code: &str, s: &str) -> String {
         if self.0 {
